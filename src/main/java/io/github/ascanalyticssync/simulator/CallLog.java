@@ -1,0 +1,84 @@
+package io.github.ascanalyticssync.simulator;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.inject.Singleton;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/** What the simulator served, for tests and benchmarks: API calls by endpoint, status and key; downloads by segment. */
+@Singleton
+public class CallLog {
+
+    @RegisterForReflection
+    public record CallCount(String endpoint, int status, String key, long count) {
+    }
+
+    @RegisterForReflection
+    public record DownloadCount(String segmentId, long started, long completed, long faulted) {
+    }
+
+    private record CallKey(String endpoint, int status, String key) {
+    }
+
+    private static final class Downloads {
+        final AtomicLong started = new AtomicLong();
+        final AtomicLong completed = new AtomicLong();
+        final AtomicLong faulted = new AtomicLong();
+    }
+
+    private final Map<CallKey, AtomicLong> calls = new ConcurrentHashMap<>();
+    private final Map<String, Downloads> downloads = new ConcurrentHashMap<>();
+
+    /** {@code endpoint} is the OpenAPI operation id, or {@code unknown} for paths that match none. */
+    public void call(String endpoint, int status, String key) {
+        calls.computeIfAbsent(new CallKey(endpoint, status, key == null ? "-" : key), k -> new AtomicLong()).incrementAndGet();
+    }
+
+    public void downloadStarted(String segmentId) {
+        downloads(segmentId).started.incrementAndGet();
+    }
+
+    public void downloadCompleted(String segmentId) {
+        downloads(segmentId).completed.incrementAndGet();
+    }
+
+    public void downloadFaulted(String segmentId) {
+        downloads(segmentId).faulted.incrementAndGet();
+    }
+
+    private Downloads downloads(String segmentId) {
+        return downloads.computeIfAbsent(segmentId, k -> new Downloads());
+    }
+
+    public List<CallCount> calls() {
+        List<CallCount> out = new ArrayList<>();
+        calls.forEach((k, v) -> out.add(new CallCount(k.endpoint(), k.status(), k.key(), v.get())));
+        out.sort((a, b) -> (a.endpoint() + a.status() + a.key()).compareTo(b.endpoint() + b.status() + b.key()));
+        return out;
+    }
+
+    /** Calls per endpoint, all statuses and keys together. */
+    public Map<String, Long> totalsByEndpoint() {
+        Map<String, Long> out = new TreeMap<>();
+        calls.forEach((k, v) -> out.merge(k.endpoint(), v.get(), Long::sum));
+        return out;
+    }
+
+    public List<DownloadCount> downloads() {
+        List<DownloadCount> out = new ArrayList<>();
+        downloads.forEach((id, d) -> out.add(new DownloadCount(id, d.started.get(), d.completed.get(), d.faulted.get())));
+        out.sort((a, b) -> a.segmentId().compareTo(b.segmentId()));
+        return out;
+    }
+
+    public void reset() {
+        calls.clear();
+        downloads.clear();
+    }
+}

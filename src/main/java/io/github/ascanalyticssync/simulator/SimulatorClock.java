@@ -1,0 +1,43 @@
+package io.github.ascanalyticssync.simulator;
+
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+/**
+ * The simulated "today" that drives instance generation, inactivity and the snapshot rule. It follows the real UTC
+ * date until it is set; tests set and advance it through {@code /simulator/clock}. Token lifetimes, URL expiry and
+ * the rolling rate-limit hour use real time, as Apple's servers do.
+ */
+@Singleton
+public class SimulatorClock {
+
+    private final Clock wallClock = Clock.systemUTC();
+    private volatile LocalDate fixed;
+
+    @Inject
+    SimulatorClock(SimulatorConfig config) {
+        this.fixed = config.data().today().orElse(null);
+    }
+
+    public LocalDate today() {
+        LocalDate f = fixed;
+        return f != null ? f : LocalDate.now(wallClock.withZone(ZoneOffset.UTC));
+    }
+
+    public synchronized LocalDate set(LocalDate today) {
+        this.fixed = today;
+        return today;
+    }
+
+    public synchronized LocalDate advanceDays(long days) {
+        return set(today().plusDays(days));
+    }
+
+    public Clock wallClock() {
+        return wallClock;
+    }
+}

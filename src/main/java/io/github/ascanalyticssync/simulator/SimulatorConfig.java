@@ -1,0 +1,249 @@
+package io.github.ascanalyticssync.simulator;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/**
+ * Settings of the built-in App Store Connect simulator ({@code asc.simulator.*}). Every value that the public
+ * reference marks as UNCONFIRMED is a setting here, so the simulator can be bent to match the live API.
+ */
+@ConfigMapping(prefix = "asc.simulator")
+public interface SimulatorConfig {
+
+    /** Whether the simulator runs in this process. Off in prod, on in dev and test. */
+    @WithDefault("false")
+    boolean enabled();
+
+    /** Address both simulator servers bind to. */
+    @WithDefault("127.0.0.1")
+    String host();
+
+    /** Port of the App Store Connect API endpoint ({@code /v1/...}); 0 picks a free port. */
+    @WithDefault("8091")
+    int apiPort();
+
+    /** Port of the object-storage endpoint that serves segment files; 0 picks a free port. */
+    @WithDefault("8092")
+    int storagePort();
+
+    /** Issuer id of the simulated team (the {@code iss} claim of team keys). */
+    @WithDefault("69a6de70-03db-47e3-e053-5b8c7c11a4d1")
+    String issuerId();
+
+    /** API keys the simulator accepts, by key id ({@code kid}). */
+    Map<String, ApiKey> keys();
+
+    Auth auth();
+
+    Paging paging();
+
+    Lifecycle lifecycle();
+
+    Data data();
+
+    Storage storage();
+
+    RateLimit rateLimit();
+
+    Faults faults();
+
+    interface ApiKey {
+        /** ADMIN, SALES_AND_REPORTS, FINANCE or DEVELOPER. */
+        @WithDefault("ADMIN")
+        Role role();
+
+        /** The key's public key, PEM text or a path to a PEM file (SubjectPublicKeyInfo or the .p8 itself). */
+        String publicKey();
+
+        /** An individual key: tokens carry {@code sub: "user"} and no {@code iss}. */
+        @WithDefault("false")
+        boolean individual();
+
+        /**
+         * The matching .p8 (PEM or path), for demo keys only: lets {@code POST /simulator/token} mint tokens for curl.
+         */
+        Optional<String> privateKey();
+    }
+
+    interface Auth {
+        /** Longest accepted token lifetime ({@code exp - iat}), in seconds. Apple: 20 minutes. */
+        @WithDefault("1200")
+        long maxLifetimeSeconds();
+
+        /** Clock skew tolerated on {@code iat} and {@code exp}, in seconds. */
+        @WithDefault("60")
+        long clockSkewSeconds();
+    }
+
+    interface Paging {
+        @WithDefault("50")
+        int defaultLimit();
+
+        @WithDefault("200")
+        int maxLimit();
+
+        /** Largest {@code limit[reports]} for {@code include=reports}. */
+        @WithDefault("50")
+        int maxIncludedLimit();
+
+        /** Included report linkages per request when {@code limit[reports]} is absent (UNCONFIRMED). */
+        @WithDefault("10")
+        int defaultIncludedLimit();
+    }
+
+    interface Lifecycle {
+        /** Days without a read after which a request becomes {@code stoppedDueToInactivity} (UNCONFIRMED). */
+        @WithDefault("30")
+        int inactivityDays();
+
+        /** A ONE_TIME_SNAPSHOT may be created once per this many days, deleted ones included. */
+        @WithDefault("31")
+        int snapshotCooldownDays();
+
+        /** Days an instance stays listed. */
+        @WithDefault("35")
+        int retentionDays();
+
+        /** Earliest and latest delay, in days, between a request's creation and its first instances. */
+        @WithDefault("1")
+        int firstInstanceMinDays();
+
+        @WithDefault("2")
+        int firstInstanceMaxDays();
+
+        /** First day of the history a ONE_TIME_SNAPSHOT delivers. */
+        @WithDefault("2024-01-01")
+        LocalDate snapshotHistoryStart();
+    }
+
+    interface Data {
+        /** Seed of every generated id, row and value: the same seed gives the same catalogue. */
+        @WithDefault("20240101")
+        long seed();
+
+        /** Number of generated apps, used when {@link #appIds()} is empty. */
+        @WithDefault("2")
+        int apps();
+
+        /** Explicit app ids (numeric Apple ids); generated ones when empty. */
+        Optional<List<String>> appIds();
+
+        /**
+         * Each app starts with an ONGOING request created this many days before "today", so a new user sees
+         * instances at once; negative: apps start with no request.
+         */
+        @WithDefault("4")
+        int seedOngoingAgeDays();
+
+        /** The simulated "today"; the real UTC date when absent. Tests move it through {@code /simulator/clock}. */
+        Optional<LocalDate> today();
+
+        /** Most segments in one instance. */
+        @WithDefault("3")
+        int maxSegmentsPerInstance();
+
+        /** Share of instances that have no segment at all. */
+        @WithDefault("0.05")
+        double emptyInstanceRatio();
+
+        /** Average data rows in one segment (varies +-50%, some segments hold only the header). */
+        @WithDefault("40")
+        int rowsPerSegment();
+
+        /** Rows per segment for chosen reports, by report code ({@code r2}) or exact name: makes huge segments. */
+        Map<String, Long> reportRows();
+
+        /** gzip level of segment files, 0 (stored) to 9. */
+        @WithDefault("6")
+        int compressionLevel();
+
+        /** How many of the catalogue's reports each request offers, from the top; all when absent. */
+        OptionalInt reports();
+    }
+
+    interface Storage {
+        /** Lifetime of a presigned URL, {@code X-Amz-Expires}. */
+        @WithDefault("300")
+        int urlExpirySeconds();
+
+        /** Base URL written into presigned URLs; {@code http://<host>:<storage-port>} when absent. */
+        Optional<String> publicBaseUrl();
+
+        /** HMAC key of the simulated signatures. */
+        @WithDefault("simulator-signing-key")
+        String signingKey();
+    }
+
+    interface RateLimit {
+        /** Calls per key in a rolling hour ({@code user-hour-lim}). */
+        @WithDefault("3600")
+        int perHour();
+
+        /** Seconds announced in {@code Retry-After} on a 429 (Apple documents no such header); absent: none. */
+        OptionalInt retryAfterSeconds();
+    }
+
+    /** Injected faults, all off by default. Each can also be changed at run time through {@code /simulator/faults}. */
+    interface Faults {
+        /** Seed of the random draws that decide probabilistic faults. */
+        @WithDefault("7")
+        long seed();
+
+        @WithName("server-error")
+        Fault serverError();
+
+        @WithName("unavailable")
+        Fault unavailable();
+
+        @WithName("rate-limit-burst")
+        Fault rateLimitBurst();
+
+        @WithName("malformed-json")
+        Fault malformedJson();
+
+        /** Latency added to every API call: a fixed part plus a uniform random jitter. */
+        @WithDefault("0")
+        long latencyFixedMs();
+
+        @WithDefault("0")
+        long latencyJitterMs();
+
+        @WithName("reset")
+        Fault reset();
+
+        @WithName("truncate")
+        Fault truncate();
+
+        @WithName("corrupt")
+        Fault corrupt();
+
+        /** Download bandwidth cap in bytes per second; 0 means none. */
+        @WithDefault("0")
+        long bandwidthBytesPerSecond();
+    }
+
+    /** When a fault fires: with a probability, on every n-th eligible call, at most a number of times. */
+    interface Fault {
+        @WithDefault("0")
+        double probability();
+
+        /** Fire on every n-th eligible call (1 = every call); 0 means no schedule. */
+        @WithDefault("0")
+        int every();
+
+        /** Stop after this many injections; negative means no limit. */
+        @WithDefault("-1")
+        int limit();
+    }
+
+    enum Role {
+        ADMIN, SALES_AND_REPORTS, FINANCE, DEVELOPER
+    }
+}
