@@ -33,6 +33,7 @@ public class AdminRoutes {
     private final World world;
     private final SimulatorClock clock;
     private final SegmentFiles files;
+    private final Presigner presigner;
     private final FaultPlan faults;
     private final RateLimiter rateLimiter;
     private final CallLog log;
@@ -43,11 +44,12 @@ public class AdminRoutes {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     @Inject
-    public AdminRoutes(World world, SimulatorClock clock, SegmentFiles files, FaultPlan faults, RateLimiter rateLimiter, CallLog log,
+    public AdminRoutes(World world, SimulatorClock clock, SegmentFiles files, Presigner presigner, FaultPlan faults, RateLimiter rateLimiter, CallLog log,
             Authenticator authenticator, Endpoints endpoints, SimulatorConfig config) {
         this.world = world;
         this.clock = clock;
         this.files = files;
+        this.presigner = presigner;
         this.faults = faults;
         this.rateLimiter = rateLimiter;
         this.log = log;
@@ -89,10 +91,17 @@ public class AdminRoutes {
             faults.reset();
             return faults.settings();
         }));
+        get(router, "/simulator/storage", ctx -> Map.of("urlExpirySeconds", presigner.expirySeconds()));
+        put(router, "/simulator/storage", ctx -> {
+            presigner.setExpirySeconds(json.readTree(ctx.body().asString()).path("urlExpirySeconds").asInt(presigner.expirySeconds()));
+            return Map.of("urlExpirySeconds", presigner.expirySeconds());
+        });
         get(router, "/simulator/requests", ctx -> requests());
         get(router, "/simulator/catalogue", this::catalogue);
         router.route(HttpMethod.POST, "/simulator/reset").blockingHandler(ctx -> reply(ctx, () -> {
+            clock.reset();
             world.reset();
+            presigner.reset();
             log.reset();
             rateLimiter.setLimit(config.rateLimit().perHour());
             rateLimiter.reset();

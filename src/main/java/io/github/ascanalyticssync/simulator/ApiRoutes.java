@@ -282,9 +282,7 @@ public class ApiRoutes {
         call.allow("limit", "cursor");
         App app = world.app(call.id()).orElseThrow(() -> ApiError.notFound("apps", call.id()));
         int limit = call.limit("limit", config.paging().defaultLimit(), config.paging().maxLimit());
-        Reply reply = page(call, world.requestsOf(app.id()), limit, r -> linkage(REQUESTS, r.id()));
-        ((ObjectNode) reply.body().get("links")).put("related", call.base + "/v1/apps/" + app.id() + "/analyticsReportRequests");
-        return reply;
+        return page(call, world.requestsOf(app.id()), limit, r -> linkage(REQUESTS, r.id()));
     }
 
     private Reply createRequest(Call call) {
@@ -448,9 +446,7 @@ public class ApiRoutes {
         ReportRequest r = world.request(call.id()).orElseThrow(() -> ApiError.notFound(REQUESTS, call.id()));
         int limit = call.limit("limit", config.paging().defaultLimit(), config.paging().maxLimit());
         world.markRead(r);
-        Reply reply = page(call, world.reports(r), limit, x -> linkage(REPORTS, x.id()));
-        ((ObjectNode) reply.body().get("links")).put("related", call.base + "/v1/" + REQUESTS + "/" + r.id() + "/reports");
-        return reply;
+        return page(call, world.reports(r), limit, x -> linkage(REPORTS, x.id()));
     }
 
     private Reply getReport(Call call) {
@@ -498,9 +494,7 @@ public class ApiRoutes {
         Report report = world.report(call.id()).orElseThrow(() -> ApiError.notFound(REPORTS, call.id()));
         int limit = call.limit("limit", config.paging().defaultLimit(), config.paging().maxLimit());
         world.markRead(report.request());
-        Reply reply = page(call, world.instances(report), limit, i -> linkage(INSTANCES, i.id()));
-        ((ObjectNode) reply.body().get("links")).put("related", call.base + "/v1/" + REPORTS + "/" + report.id() + "/instances");
-        return reply;
+        return page(call, world.instances(report), limit, i -> linkage(INSTANCES, i.id()));
     }
 
     private Reply getInstance(Call call) {
@@ -542,9 +536,7 @@ public class ApiRoutes {
         Instance instance = world.instance(call.id()).orElseThrow(() -> ApiError.notFound(INSTANCES, call.id()));
         int limit = call.limit("limit", config.paging().defaultLimit(), config.paging().maxLimit());
         world.markRead(instance.report().request());
-        Reply reply = page(call, world.segments(instance), limit, s -> linkage(SEGMENTS, s.id()));
-        ((ObjectNode) reply.body().get("links")).put("related", call.base + "/v1/" + INSTANCES + "/" + instance.id() + "/segments");
-        return reply;
+        return page(call, world.segments(instance), limit, s -> linkage(SEGMENTS, s.id()));
     }
 
     private Reply getSegment(Call call) {

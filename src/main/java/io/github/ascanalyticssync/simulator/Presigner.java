@@ -28,14 +28,29 @@ public class Presigner {
     }
 
     private final Endpoints endpoints;
-    private final int expirySeconds;
+    private final int configuredExpirySeconds;
+    private volatile int expirySeconds;
     private final byte[] key;
 
     @Inject
     public Presigner(Endpoints endpoints, SimulatorConfig config) {
         this.endpoints = endpoints;
-        this.expirySeconds = config.storage().urlExpirySeconds();
+        this.configuredExpirySeconds = config.storage().urlExpirySeconds();
+        this.expirySeconds = configuredExpirySeconds;
         this.key = config.storage().signingKey().getBytes(StandardCharsets.UTF_8);
+    }
+
+    public int expirySeconds() {
+        return expirySeconds;
+    }
+
+    /** Changes {@code X-Amz-Expires} of the URLs minted from now on (0 mints URLs that are expired at once). */
+    public void setExpirySeconds(int seconds) {
+        this.expirySeconds = seconds;
+    }
+
+    public void reset() {
+        this.expirySeconds = configuredExpirySeconds;
     }
 
     public String url(String path) {

@@ -18,9 +18,17 @@ public class SimulatorClock {
     private final Clock wallClock = Clock.systemUTC();
     private volatile LocalDate fixed;
 
+    private final LocalDate configured;
+
     @Inject
     SimulatorClock(SimulatorConfig config) {
-        this.fixed = config.data().today().orElse(null);
+        this.configured = config.data().today().orElse(null);
+        this.fixed = configured;
+    }
+
+    /** Back to the configured date, or to following the real date. */
+    public synchronized void reset() {
+        this.fixed = configured;
     }
 
     public LocalDate today() {
