@@ -99,7 +99,12 @@ public class AdminRoutes {
         get(router, "/simulator/requests", ctx -> requests());
         get(router, "/simulator/catalogue", this::catalogue);
         router.route(HttpMethod.POST, "/simulator/reset").blockingHandler(ctx -> reply(ctx, () -> {
-            clock.reset();
+            String today = ctx.queryParams().get("today");
+            if (today == null) {
+                clock.reset();
+            } else {
+                clock.set(LocalDate.parse(today));
+            }
             world.reset();
             presigner.reset();
             log.reset();

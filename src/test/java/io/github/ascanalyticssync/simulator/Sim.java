@@ -36,6 +36,11 @@ final class Sim {
         admin().post("/simulator/reset").then().statusCode(200);
     }
 
+    /** A reset that seeds the dataset relative to another simulated day. */
+    static void resetTo(String today) {
+        admin().queryParam("today", today).post("/simulator/reset").then().statusCode(200);
+    }
+
     static JsonPath overview() {
         return admin().get("/simulator").then().statusCode(200).extract().jsonPath();
     }
