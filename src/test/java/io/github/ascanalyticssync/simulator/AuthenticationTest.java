@@ -113,11 +113,20 @@ class AuthenticationTest {
         assertNotAuthorized(listRequests(tokenWith(h -> {
         }, c -> c.remove("iss"))));
         assertNotAuthorized(listRequests(tokenWith(h -> {
-        }, c -> c.put("iat", now + 0.5))));
+        }, c -> {
+            c.put("iat", now + 0.5);
+            c.put("exp", now + 600);
+        })));
         assertNotAuthorized(listRequests(tokenWith(h -> {
-        }, c -> c.put("exp", (double) (now + 600)))));
+        }, c -> {
+            c.put("iat", now);
+            c.put("exp", (double) (now + 600));
+        })));
         assertNotAuthorized(listRequests(tokenWith(h -> {
-        }, c -> c.put("exp", now + 1201))));
+        }, c -> {
+            c.put("iat", now);
+            c.put("exp", now + 1201);
+        })));
         assertNotAuthorized(listRequests(tokenWith(h -> {
         }, c -> {
             c.put("iat", now - 1500);
