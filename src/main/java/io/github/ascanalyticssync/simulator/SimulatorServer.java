@@ -1,5 +1,6 @@
 package io.github.ascanalyticssync.simulator;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -41,7 +42,8 @@ public class SimulatorServer {
         this.endpoints = endpoints;
     }
 
-    void onStart(@Observes StartupEvent event) {
+    /** Before any other start-up observer: the sync's start-up check may already call the simulator. */
+    void onStart(@Observes @Priority(1) StartupEvent event) {
         if (config.enabled()) {
             start();
         }

@@ -1,0 +1,57 @@
+package io.github.ascanalyticssync.api;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * An App Store Connect API call that did not succeed. The subclasses tell the routes' error handling what to do:
+ * retry with back-off ({@link Retryable}), mint a new token once ({@link NotAuthorized}), or give up.
+ */
+@RegisterForReflection
+public class AppStoreConnectException extends RuntimeException {
+
+    private final int status;
+    private final String code;
+    private final String endpoint;
+
+    public AppStoreConnectException(String endpoint, int status, String code, String detail) {
+        super(endpoint + " answered " + status + (code == null ? "" : " " + code) + (detail == null ? "" : ": " + detail));
+        this.status = status;
+        this.code = code;
+        this.endpoint = endpoint;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public String endpoint() {
+        return endpoint;
+    }
+
+    /** 429, 5xx, a broken connection or an unreadable body: worth another try after a pause. */
+    @RegisterForReflection
+    public static class Retryable extends AppStoreConnectException {
+        private final Long retryAfterSeconds;
+
+        public Retryable(String endpoint, int status, String code, String detail, Long retryAfterSeconds) {
+            super(endpoint, status, code, detail);
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        public Long retryAfterSeconds() {
+            return retryAfterSeconds;
+        }
+    }
+
+    /** 401: the token was refused; the issuer has already dropped it, so one more try uses a new one. */
+    @RegisterForReflection
+    public static class NotAuthorized extends AppStoreConnectException {
+        public NotAuthorized(String endpoint, String code, String detail) {
+            super(endpoint, 401, code, detail);
+        }
+    }
+}

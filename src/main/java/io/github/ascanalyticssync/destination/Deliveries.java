@@ -1,0 +1,194 @@
+package io.github.ascanalyticssync.destination;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Route;
+import org.apache.camel.spi.IdempotentRepository;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import io.github.ascanalyticssync.segment.SegmentFacts;
+import io.github.ascanalyticssync.segment.SegmentFetcher;
+import io.github.ascanalyticssync.sync.SyncRun;
+
+/**
+ * Which destination still lacks what. A destination is any route whose id is {@code deliver-<name>} (one
+ * {@code templatedRoute} per destination in routes/), unless {@code asc.destinations.<name>.enabled=false}. The
+ * delivery ledger records {@code <name>:<segmentId>} and {@code <name>:manifest:<instanceId>} once the destination
+ * confirmed them.
+ */
+@ApplicationScoped
+@Named("deliveries")
+public class Deliveries {
+
+    private static final String PREFIX = "deliver-";
+
+    private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Inject
+    CamelContext camel;
+
+    @Inject
+    @Named("deliveryLedger")
+    IdempotentRepository ledger;
+
+    @Inject
+    @Named("instanceLedger")
+    IdempotentRepository instanceLedger;
+
+    @Inject
+    SegmentFetcher fetcher;
+
+    @Inject
+    SyncRun run;
+
+    /** The names of the enabled destinations. */
+    public List<String> names() {
+        List<String> names = new ArrayList<>();
+        for (Route route : camel.getRoutes()) {
+            String id = route.getRouteId();
+            if (id.startsWith(PREFIX)) {
+                String name = id.substring(PREFIX.length());
+                boolean enabled = ConfigProvider.getConfig().getOptionalValue("asc.destinations." + name + ".enabled", Boolean.class).orElse(true);
+                if (enabled) {
+                    names.add(name);
+                }
+            }
+        }
+        names.sort(null);
+        return names;
+    }
+
+    private String lacking(String deliveryId) {
+        return names().stream().filter(n -> !ledger.contains(n + ":" + deliveryId)).map(n -> "direct:" + PREFIX + n)
+                .collect(Collectors.joining(","));
+    }
+
+    /** Headers of one instance, from the listed instance in the body. */
+    @SuppressWarnings("unchecked")
+    public void instance(Exchange exchange) {
+        Message m = exchange.getMessage();
+        Map<String, Object> instance = m.getBody(Map.class);
+        Map<String, Object> attributes = (Map<String, Object>) instance.getOrDefault("attributes", Map.of());
+        m.setHeader("instanceId", instance.get("id"));
+        m.setHeader("granularity", attributes.get("granularity"));
+        m.setHeader("processingDate", attributes.get("processingDate"));
+        m.setHeader("instanceDir", Layout.instanceDir(m.getHeader("appId", String.class), m.getHeader("reportName", String.class),
+                String.valueOf(attributes.get("granularity")), String.valueOf(attributes.get("processingDate"))));
+    }
+
+    /**
+     * Headers of one segment, from the listed segment in the body, and {@code destinations}: the endpoints of the
+     * destinations that still lack it (empty when all have it).
+     */
+    @SuppressWarnings("unchecked")
+    public void segment(Exchange exchange) {
+        Message m = exchange.getMessage();
+        Map<String, Object> segment = m.getBody(Map.class);
+        Map<String, Object> attributes = (Map<String, Object>) segment.getOrDefault("attributes", Map.of());
+        String id = String.valueOf(segment.get("id"));
+        m.setHeader("segmentId", id);
+        m.setHeader("segmentUrl", attributes.get("url"));
+        m.setHeader("segmentChecksum", attributes.get("checksum"));
+        Object size = attributes.get("sizeInBytes");
+        m.setHeader("segmentSize", size instanceof Number n ? n.longValue() : null);
+        m.setHeader("deliveryId", id);
+        m.setHeader("file", Layout.segmentFile(m.getHeader("instanceDir", String.class), id));
+        String destinations = lacking(id);
+        m.setHeader("destinations", destinations);
+        // the manifest needs the segment's facts: a segment delivered everywhere whose facts were lost is read again
+        m.setHeader("needsFacts", destinations.isEmpty() && !fetcher.hasFacts(id));
+        if (destinations.isEmpty()) {
+            run.segmentSkipped(m.getHeader("appId", String.class));
+        }
+    }
+
+    /** Records the listed segments of the instance (header {@code segmentIds}) for the completion check. */
+    public void segments(Exchange exchange) {
+        List<?> segments = exchange.getMessage().getBody(List.class);
+        exchange.getMessage().setHeader("segmentIds", segments.stream().map(s -> String.valueOf(((Map<?, ?>) s).get("id"))).toList());
+        run.segmentsListed(exchange);
+    }
+
+    /** After the fan-out: the staged copy goes once every destination has the segment. */
+    public void release(Exchange exchange) {
+        String id = exchange.getMessage().getHeader("segmentId", String.class);
+        if (lacking(id).isEmpty()) {
+            fetcher.discardStaged(id);
+            run.segmentDelivered(exchange.getMessage().getHeader("appId", String.class));
+        } else {
+            run.segmentIncomplete(exchange.getMessage().getHeader("appId", String.class), id);
+        }
+    }
+
+    /** Whether every segment of the instance (header {@code segmentIds}) reached every destination. */
+    public boolean segmentsDelivered(Exchange exchange) {
+        List<?> ids = exchange.getMessage().getHeader("segmentIds", List.class);
+        return ids.stream().allMatch(id -> lacking(String.valueOf(id)).isEmpty());
+    }
+
+    /** Body: the instance manifest; headers for its delivery to the destinations that lack it. */
+    public void manifest(Exchange exchange) throws IOException {
+        Message m = exchange.getMessage();
+        String instanceId = m.getHeader("instanceId", String.class);
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("appId", m.getHeader("appId"));
+        manifest.put("reportId", m.getHeader("reportId"));
+        manifest.put("reportName", m.getHeader("reportName"));
+        manifest.put("category", m.getHeader("reportCategory"));
+        manifest.put("accessType", m.getHeader("accessType"));
+        manifest.put("granularity", m.getHeader("granularity"));
+        manifest.put("processingDate", m.getHeader("processingDate"));
+        manifest.put("instanceId", instanceId);
+        List<Map<String, Object>> segments = new ArrayList<>();
+        for (Object id : m.getHeader("segmentIds", List.class)) {
+            SegmentFacts facts = fetcher.facts(String.valueOf(id));
+            if (facts == null) {
+                throw new IllegalStateException("The facts of segment " + id + " are missing from the state folder; it will be downloaded again");
+            }
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("segmentId", facts.id());
+            s.put("file", id + ".tsv.gz");
+            s.put("checksum", facts.checksum());
+            s.put("sizeInBytes", facts.sizeInBytes());
+            s.put("rows", facts.rows());
+            s.put("firstDate", facts.firstDate());
+            s.put("lastDate", facts.lastDate());
+            segments.add(s);
+        }
+        manifest.put("segments", segments);
+        String deliveryId = "manifest:" + instanceId;
+        m.setBody(json.writeValueAsString(manifest));
+        m.setHeader("deliveryId", deliveryId);
+        m.setHeader("file", Layout.manifestFile(m.getHeader("instanceDir", String.class)));
+        m.setHeader("destinations", lacking(deliveryId));
+    }
+
+    /** Records the instance complete once its manifest is everywhere too, and forgets its segments' facts. */
+    public void complete(Exchange exchange) throws IOException {
+        Message m = exchange.getMessage();
+        String instanceId = m.getHeader("instanceId", String.class);
+        if (!lacking("manifest:" + instanceId).isEmpty()) {
+            return;
+        }
+        instanceLedger.add(instanceId);
+        for (Object id : m.getHeader("segmentIds", List.class)) {
+            fetcher.forgetFacts(String.valueOf(id));
+        }
+        run.instanceCompleted(m.getHeader("appId", String.class));
+    }
+}

@@ -1,0 +1,32 @@
+package io.github.ascanalyticssync.destination;
+
+import java.util.Locale;
+
+/**
+ * Where a segment and a manifest go at every destination, Hive-style:
+ * {@code app_id=<id>/report=<slug>/granularity=<G>/processing_date=<YYYY-MM-DD>/<segment-id>.tsv.gz}.
+ */
+public final class Layout {
+
+    public static final String MANIFEST = "_manifest.json";
+
+    private Layout() {
+    }
+
+    /** "App Store Pre-Orders Standard" becomes "app-store-pre-orders-standard". */
+    public static String slug(String reportName) {
+        return reportName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+    }
+
+    public static String instanceDir(String appId, String reportName, String granularity, String processingDate) {
+        return "app_id=" + appId + "/report=" + slug(reportName) + "/granularity=" + granularity + "/processing_date=" + processingDate;
+    }
+
+    public static String segmentFile(String instanceDir, String segmentId) {
+        return instanceDir + "/" + segmentId + ".tsv.gz";
+    }
+
+    public static String manifestFile(String instanceDir) {
+        return instanceDir + "/" + MANIFEST;
+    }
+}

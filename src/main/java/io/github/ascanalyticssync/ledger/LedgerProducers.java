@@ -1,0 +1,64 @@
+package io.github.ascanalyticssync.ledger;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+
+import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
+import org.apache.camel.support.service.ServiceHelper;
+
+import io.github.ascanalyticssync.sync.SyncConfig;
+
+/**
+ * The delivery ledger ({@code deliveryLedger}: which destination has which segment and manifest) and the instance
+ * ledger ({@code instanceLedger}: which instances are complete everywhere), as Camel idempotent repositories. The
+ * file store under {@code asc.state.dir} is the default; any {@link IdempotentRepository} can take its place.
+ */
+@ApplicationScoped
+public class LedgerProducers {
+
+    @Produces
+    @Singleton
+    @Named("deliveryLedger")
+    IdempotentRepository deliveryLedger(SyncConfig config) {
+        return fileStore(config.state().dir(), "delivery-ledger.txt");
+    }
+
+    @Produces
+    @Singleton
+    @Named("instanceLedger")
+    IdempotentRepository instanceLedger(SyncConfig config) {
+        return fileStore(config.state().dir(), "instance-ledger.txt");
+    }
+
+    void close(@Disposes @Named("deliveryLedger") IdempotentRepository ledger) {
+        ServiceHelper.stopService(ledger);
+    }
+
+    void closeInstances(@Disposes @Named("instanceLedger") IdempotentRepository ledger) {
+        ServiceHelper.stopService(ledger);
+    }
+
+    static IdempotentRepository fileStore(Path dir, String name) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("asc.state.dir " + dir.toAbsolutePath() + " cannot be created", e);
+        }
+        FileIdempotentRepository repository = new FileIdempotentRepository();
+        repository.setFileStore(dir.resolve(name).toFile());
+        repository.setCacheSize(1_000_000);
+        // never truncate: a dropped entry would mean a second delivery
+        repository.setMaxFileStoreSize(Long.MAX_VALUE);
+        ServiceHelper.startService(repository);
+        return repository;
+    }
+}

@@ -1,0 +1,99 @@
+package io.github.ascanalyticssync.segment;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.github.ascanalyticssync.simulator.Endpoints;
+import io.github.ascanalyticssync.simulator.SimulatorConfig;
+import io.github.ascanalyticssync.sync.SyncConfig;
+import io.github.ascanalyticssync.sync.SyncRun;
+
+/**
+ * The segment stage's Java part: a verified staged copy of the segment (reused when an earlier run left one), and
+ * its facts for the manifest, kept under {@code <state>/segments} until the instance is complete.
+ */
+@ApplicationScoped
+@Named("segmentFetcher")
+public class SegmentFetcher {
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final SegmentDownloader downloader;
+    private final Path factsDir;
+    private final SyncRun run;
+
+    @Inject
+    public SegmentFetcher(SyncConfig config, SimulatorConfig simulator, Endpoints endpoints, SyncRun run) {
+        String simulatorStorage = null;
+        if (simulator.enabled() && endpoints.awaitBound(java.time.Duration.ofSeconds(30))) {
+            simulatorStorage = endpoints.storageBaseUrl();
+        }
+        Path state = config.state().dir();
+        this.downloader = new SegmentDownloader(state.resolve("staging"), config.sync().download().allowedHosts(), simulatorStorage,
+                config.api().connectTimeout(), config.sync().download().readTimeout());
+        this.factsDir = state.resolve("segments");
+        this.run = run;
+    }
+
+    /** Body becomes the staged file; downloads it first unless a verified copy is already staged. */
+    public File fetch(Exchange exchange) throws IOException {
+        Message m = exchange.getMessage();
+        String id = m.getHeader("segmentId", String.class);
+        Path staged = downloader.staged(id);
+        if (!Files.exists(staged) || !Files.exists(factsFile(id))) {
+            staged = downloader.download(id, m.getHeader("segmentUrl", String.class), m.getHeader("segmentSize", Long.class),
+                    m.getHeader("segmentChecksum", String.class));
+            saveFacts(SegmentDownloader.facts(id, m.getHeader("segmentChecksum", String.class), staged));
+            run.downloaded(m.getHeader("appId", String.class), Files.size(staged));
+        }
+        return staged.toFile();
+    }
+
+    public Path staged(String segmentId) {
+        return downloader.staged(segmentId);
+    }
+
+    public void discardStaged(String segmentId) {
+        try {
+            Files.deleteIfExists(downloader.staged(segmentId));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Path factsFile(String segmentId) {
+        return factsDir.resolve(segmentId + ".json");
+    }
+
+    private void saveFacts(SegmentFacts facts) throws IOException {
+        Files.createDirectories(factsDir);
+        Path tmp = factsDir.resolve("." + facts.id() + ".json.tmp");
+        json.writeValue(tmp.toFile(), facts);
+        Files.move(tmp, factsFile(facts.id()), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    public SegmentFacts facts(String segmentId) throws IOException {
+        Path file = factsFile(segmentId);
+        return Files.exists(file) ? json.readValue(file.toFile(), SegmentFacts.class) : null;
+    }
+
+    public boolean hasFacts(String segmentId) {
+        return Files.exists(factsFile(segmentId));
+    }
+
+    public void forgetFacts(String segmentId) throws IOException {
+        Files.deleteIfExists(factsFile(segmentId));
+    }
+}

@@ -1,0 +1,140 @@
+package io.github.ascanalyticssync.sync;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Settings of the sync ({@code asc.*}): the App Store Connect account, what to sync, where state and files go. */
+@ConfigMapping(prefix = "asc")
+public interface SyncConfig {
+
+    Api api();
+
+    Sync sync();
+
+    State state();
+
+    Destinations destinations();
+
+    interface Api {
+        /** Base URL of the App Store Connect API; the simulator's when it runs here and this is unset, else Apple's. */
+        Optional<String> baseUrl();
+
+        /** Issuer id of a team key (Users and Access, Integrations). Not used with an individual key. */
+        Optional<String> issuerId();
+
+        /** The key id ({@code kid}), e.g. 2X9R4HXF34. */
+        Optional<String> keyId();
+
+        /** Path of the .p8 file (or {@code classpath:...}). */
+        Optional<String> privateKeyPath();
+
+        /** The .p8 PEM text itself, usually from an environment variable or a Secret. */
+        Optional<String> privateKey();
+
+        /** An individual key: tokens carry {@code sub: "user"} instead of {@code iss}. */
+        @WithDefault("false")
+        boolean individualKey();
+
+        /** Token lifetime, at most 20 minutes. */
+        @WithDefault("PT19M")
+        Duration tokenLifetime();
+
+        /** A token is replaced this long before it expires. */
+        @WithDefault("PT1M")
+        Duration tokenRefreshMargin();
+
+        @WithDefault("PT10S")
+        Duration connectTimeout();
+
+        @WithDefault("PT60S")
+        Duration requestTimeout();
+    }
+
+    interface Sync {
+        /** false: no sync routes run (the simulator alone, for example). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** {@code service}: a sync now and then every {@code interval}; {@code one-shot}: one sync, then exit. */
+        @WithDefault("service")
+        Mode mode();
+
+        @WithDefault("PT1H")
+        Duration interval();
+
+        /** Delay before the first sync in service mode. */
+        @WithDefault("PT0S")
+        Duration firstDelay();
+
+        /** The apps to sync (numeric Apple ids); all apps of the simulator when it runs here and this is unset. */
+        Optional<List<String>> appIds();
+
+        /** Report categories to sync; all when unset. */
+        Optional<List<String>> categories();
+
+        /** Report names to sync, matched ignoring case and punctuation; all when unset. */
+        Optional<List<String>> reportNames();
+
+        @WithDefault("DAILY,WEEKLY,MONTHLY")
+        List<String> granularities();
+
+        /** Page size of every listing (at most 200). */
+        @WithDefault("200")
+        int pageLimit();
+
+        /** Further tries of an API call that failed with 429, 5xx or a broken connection. */
+        @WithDefault("5")
+        int apiRetries();
+
+        /** First pause before a retry, in milliseconds; it doubles each time, with jitter. */
+        @WithDefault("1000")
+        long retryDelayMs();
+
+        Download download();
+    }
+
+    interface Download {
+        /** Host patterns segment URLs may point at ({@code *.amazonaws.com} matches any subdomain); https only. */
+        @WithDefault("*.amazonaws.com")
+        List<String> allowedHosts();
+
+        /** Further tries of a segment download that broke or did not verify, before it is left for the next sync. */
+        @WithDefault("3")
+        int retries();
+
+        @WithDefault("PT30S")
+        Duration readTimeout();
+    }
+
+    interface State {
+        /** Where the delivery ledger, instance records and staged segments live. */
+        @WithDefault("data/state")
+        Path dir();
+    }
+
+    interface Destinations {
+        /** Further tries of a delivery to one destination before it is left for the next sync. */
+        @WithDefault("3")
+        int retries();
+
+        Local local();
+    }
+
+    interface Local {
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Root folder of the local-folder destination. */
+        @WithDefault("data/reports")
+        Path path();
+    }
+
+    enum Mode {
+        SERVICE, ONE_SHOT;
+    }
+}

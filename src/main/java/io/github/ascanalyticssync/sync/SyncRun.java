@@ -1,0 +1,236 @@
+package io.github.ascanalyticssync.sync;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.apache.camel.Exchange;
+import org.jboss.logging.Logger;
+
+import io.github.ascanalyticssync.api.ApiStats;
+import io.quarkus.runtime.Quarkus;
+
+/**
+ * One sync at a time: its progress, logged as it goes, and its summary. In one-shot mode the end of the sync ends
+ * the process: exit 0 when everything selected was delivered, 1 otherwise.
+ */
+@ApplicationScoped
+@Named("syncRun")
+public class SyncRun {
+
+    private static final Logger LOG = Logger.getLogger(SyncRun.class);
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
+
+    /** What one sync did. */
+    public record Summary(Instant started, Duration duration, long newSegments, long skippedSegments, long failedSegments,
+            long instancesCompleted, long instancesAlreadyComplete, long bytes, List<String> problems, Map<String, Long> apiCalls,
+            Integer rateLimitRemaining, Integer rateLimit) {
+
+        public boolean complete() {
+            return failedSegments == 0 && problems.isEmpty();
+        }
+    }
+
+    static final class AppProgress {
+        final AtomicLong reports = new AtomicLong();
+        final AtomicLong instancesListed = new AtomicLong();
+        final AtomicLong instancesDone = new AtomicLong();
+        final AtomicLong segmentsListed = new AtomicLong();
+        final AtomicLong segmentsDone = new AtomicLong();
+        final AtomicLong bytes = new AtomicLong();
+    }
+
+    @Inject
+    SyncConfig config;
+
+    @Inject
+    ApiStats apiStats;
+
+    @Inject
+    AscWalk walk;
+
+    private final ReentrantLock running = new ReentrantLock();
+    private final Map<String, AppProgress> apps = new ConcurrentHashMap<>();
+    private final List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final AtomicLong newSegments = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong completed = new AtomicLong();
+    private final AtomicLong alreadyComplete = new AtomicLong();
+    private final AtomicLong bytes = new AtomicLong();
+    private volatile Instant started;
+    private volatile Instant lastProgress;
+    private volatile Map<String, Long> callsAtStart = Map.of();
+    private volatile Summary last;
+
+    /** Starts a sync and returns the apps to walk. */
+    public List<String> begin() {
+        if (!running.tryLock()) {
+            throw new IllegalStateException("A sync is already running");
+        }
+        apps.clear();
+        problems.clear();
+        for (AtomicLong c : List.of(newSegments, skipped, failed, completed, alreadyComplete, bytes)) {
+            c.set(0);
+        }
+        started = Instant.now();
+        lastProgress = started;
+        callsAtStart = apiStats.callsByEndpoint();
+        try {
+            List<String> ids = walk.appIds();
+            LOG.infof("Sync started: %d app(s)", ids.size());
+            return ids;
+        } catch (RuntimeException e) {
+            problems.add("The apps could not be listed: " + e.getMessage());
+            return List.of();
+        }
+    }
+
+    public Summary finish() {
+        try {
+            Map<String, Long> calls = new LinkedHashMap<>();
+            apiStats.callsByEndpoint().forEach((endpoint, n) -> {
+                long delta = n - callsAtStart.getOrDefault(endpoint, 0L);
+                if (delta > 0) {
+                    calls.put(endpoint, delta);
+                }
+            });
+            Summary s = new Summary(started, Duration.between(started, Instant.now()), newSegments.get(), skipped.get(), failed.get(),
+                    completed.get(), alreadyComplete.get(), bytes.get(), List.copyOf(problems), calls, apiStats.remaining(), apiStats.limit());
+            last = s;
+            LOG.infof("Sync finished in %.1f s: %d new segment(s) (%s), %d skipped (already everywhere), %d failed; %d instance(s) completed, "
+                    + "%d already complete; %d API call(s) %s; rate limit remaining %s of %s",
+                    s.duration().toMillis() / 1000.0, s.newSegments(), human(s.bytes()), s.skippedSegments(), s.failedSegments(),
+                    s.instancesCompleted(), s.instancesAlreadyComplete(), calls.values().stream().mapToLong(Long::longValue).sum(), calls,
+                    s.rateLimitRemaining() == null ? "?" : s.rateLimitRemaining(), s.rateLimit() == null ? "?" : s.rateLimit());
+            problems.forEach(p -> LOG.warnf("Not delivered: %s", p));
+            if (config.sync().mode() == SyncConfig.Mode.ONE_SHOT) {
+                int code = s.complete() ? 0 : 1;
+                LOG.infof("One-shot sync done, exiting with %d", code);
+                Quarkus.asyncExit(code);
+            }
+            return s;
+        } finally {
+            running.unlock();
+        }
+    }
+
+    public Summary lastSummary() {
+        return last;
+    }
+
+    private AppProgress app(String appId) {
+        return apps.computeIfAbsent(appId == null ? "?" : appId, k -> new AppProgress());
+    }
+
+    public void reportSelected(Exchange exchange) {
+        app(exchange.getMessage().getHeader("appId", String.class)).reports.incrementAndGet();
+    }
+
+    public void instanceListed(Exchange exchange) {
+        app(exchange.getMessage().getHeader("appId", String.class)).instancesListed.incrementAndGet();
+    }
+
+    public void segmentsListed(Exchange exchange) {
+        List<?> segments = exchange.getMessage().getBody(List.class);
+        app(exchange.getMessage().getHeader("appId", String.class)).segmentsListed.addAndGet(segments.size());
+    }
+
+    public void instanceAlreadyComplete() {
+        alreadyComplete.incrementAndGet();
+    }
+
+    public void appWithoutRequest(String appId, String why) {
+        String problem = "app " + appId + ": " + why + "; an Admin key must create one (see the README)";
+        problems.add(problem);
+        LOG.warnf("Skipping app %s: %s", appId, why);
+    }
+
+    public void downloaded(String appId, long size) {
+        bytes.addAndGet(size);
+        app(appId).bytes.addAndGet(size);
+    }
+
+    public void segmentSkipped(String appId) {
+        skipped.incrementAndGet();
+        app(appId).segmentsDone.incrementAndGet();
+    }
+
+    public void segmentDelivered(String appId) {
+        newSegments.incrementAndGet();
+        app(appId).segmentsDone.incrementAndGet();
+        progress();
+    }
+
+    public void segmentIncomplete(String appId, String segmentId) {
+        failed.incrementAndGet();
+        problems.add("segment " + segmentId + " of app " + appId + " is still missing at a destination");
+    }
+
+    public void instanceCompleted(String appId) {
+        completed.incrementAndGet();
+        app(appId).instancesDone.incrementAndGet();
+    }
+
+    /** A segment whose download failed every attempt: the sync carries on without it. */
+    public void segmentFailed(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String id = exchange.getMessage().getHeader("segmentId", String.class);
+        failed.incrementAndGet();
+        problems.add("segment " + id + " of app " + exchange.getMessage().getHeader("appId") + ": " + (e == null ? "failed" : e.getMessage()));
+        LOG.errorf("Segment %s failed after its retries, left for the next sync: %s", id, e == null ? "" : e.getMessage());
+    }
+
+    /** A listing call that failed every attempt: the part of the walk below it waits for the next sync. */
+    public void walkFailed(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String where = exchange.getFromRouteId();
+        problems.add(where + " for app " + exchange.getMessage().getHeader("appId") + ": " + (e == null ? "failed" : e.getMessage()));
+        LOG.errorf("%s failed after its retries (app %s), left for the next sync: %s", where, exchange.getMessage().getHeader("appId"),
+                e == null ? "" : e.getMessage());
+    }
+
+    /** A destination that failed every attempt: the others are not held up; this one gets the segment next time. */
+    public void deliveryFailed(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        LOG.errorf("Destination %s could not take %s, left for the next sync: %s", exchange.getFromRouteId(),
+                exchange.getMessage().getHeader("file"), e == null ? "" : e.getMessage());
+    }
+
+    private void progress() {
+        Instant now = Instant.now();
+        if (Duration.between(lastProgress, now).compareTo(PROGRESS_EVERY) < 0) {
+            return;
+        }
+        lastProgress = now;
+        double seconds = Math.max(0.001, Duration.between(started, now).toMillis() / 1000.0);
+        apps.forEach((appId, p) -> LOG.infof("Progress app %s: %d report(s); instances %d of %d; segments %d of %d; %s at %s/s", appId,
+                p.reports.get(), p.instancesDone.get(), p.instancesListed.get(), p.segmentsDone.get(), p.segmentsListed.get(),
+                human(p.bytes.get()), human((long) (p.bytes.get() / seconds))));
+    }
+
+    static String human(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] units = { "KiB", "MiB", "GiB", "TiB" };
+        double v = bytes;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+}

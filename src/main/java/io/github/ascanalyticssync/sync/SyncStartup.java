@@ -1,0 +1,83 @@
+package io.github.ascanalyticssync.sync;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.github.ascanalyticssync.api.AppStoreConnectClient;
+import io.github.ascanalyticssync.token.TokenIssuer;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Checks the sync's configuration when the application starts, so that a wrong or missing setting stops it at once
+ * with one sentence that names the setting, instead of failing later inside a sync.
+ */
+@ApplicationScoped
+public class SyncStartup {
+
+    private static final Logger LOG = Logger.getLogger(SyncStartup.class);
+
+    enum Category {
+        APP_USAGE, APP_STORE_ENGAGEMENT, COMMERCE, FRAMEWORK_USAGE, PERFORMANCE
+    }
+
+    enum Granularity {
+        DAILY, WEEKLY, MONTHLY
+    }
+
+    @Inject
+    SyncConfig config;
+
+    @Inject
+    TokenIssuer tokens;
+
+    @Inject
+    AppStoreConnectClient api;
+
+    void onStart(@Observes StartupEvent event) {
+        if (!config.sync().enabled()) {
+            LOG.info("The sync is off (asc.sync.enabled=false)");
+            return;
+        }
+        validate(config);
+        tokens.token(); // reads and checks the key now: a bad key stops the start
+        LOG.infof("Sync %s against %s; destinations under routes/; state in %s", config.sync().mode() == SyncConfig.Mode.ONE_SHOT
+                ? "once (one-shot)" : "every " + config.sync().interval(), api.baseUrl(), config.state().dir().toAbsolutePath());
+    }
+
+    static void validate(SyncConfig config) {
+        SyncConfig.Sync sync = config.sync();
+        if (sync.pageLimit() < 1 || sync.pageLimit() > 200) {
+            throw new IllegalStateException("asc.sync.page-limit must be between 1 and 200, not " + sync.pageLimit());
+        }
+        checkAll("asc.sync.categories", sync.categories().orElse(List.of()), Category.class);
+        checkAll("asc.sync.granularities", sync.granularities(), Granularity.class);
+        if (sync.download().retries() < 0 || sync.apiRetries() < 0 || config.destinations().retries() < 0) {
+            throw new IllegalStateException("asc.sync.download.retries, asc.sync.api-retries and asc.destinations.retries cannot be negative");
+        }
+        if (sync.interval().isNegative() || sync.interval().isZero()) {
+            throw new IllegalStateException("asc.sync.interval must be positive, not " + sync.interval());
+        }
+        config.api().baseUrl().ifPresent(url -> {
+            if (!url.startsWith("https://") && !url.startsWith("http://127.0.0.1") && !url.startsWith("http://localhost")) {
+                throw new IllegalStateException("asc.api.base-url must be an https URL (plain http only for a local simulator), not " + url);
+            }
+        });
+    }
+
+    private static <E extends Enum<E>> void checkAll(String setting, List<String> values, Class<E> type) {
+        for (String v : values) {
+            try {
+                Enum.valueOf(type, v.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException(setting + " has '" + v + "', which is not one of " + EnumSet.allOf(type));
+            }
+        }
+    }
+}
