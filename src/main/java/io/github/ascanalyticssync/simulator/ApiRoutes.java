@@ -158,6 +158,9 @@ public class ApiRoutes {
             Caller caller = authenticator.authenticate(ctx.request().getHeader("Authorization"), ctx.request().method().name(),
                     ctx.request().path(), query);
             keyId = caller.keyId();
+            if (faults.fire(s -> s.notAuthorized)) {
+                throw ApiError.notAuthorized();
+            }
             RateLimiter.Window window = rateLimiter.admit(keyId);
             ctx.response().putHeader("X-Rate-Limit", window.header());
             if (!window.admitted() || faults.fire(s -> s.rateLimitBurst)) {

@@ -37,7 +37,8 @@ public class FaultPlan {
             this.limit = f.limit();
         }
 
-        public long getFired() {
+        /** How often this fault fired (read-only, in the JSON as {@code injected}). */
+        public long getInjected() {
             return fired.get();
         }
 
@@ -47,15 +48,10 @@ public class FaultPlan {
             }
             long n = eligible.incrementAndGet();
             boolean hit = (every > 0 && n % every == 0) || (probability > 0 && random.nextDouble() < probability);
-            if (!hit) {
+            if (!hit || (limit >= 0 && fired.get() >= limit)) {
                 return false;
             }
-            if (limit >= 0 && fired.incrementAndGet() > limit) {
-                return false;
-            }
-            if (limit < 0) {
-                fired.incrementAndGet();
-            }
+            fired.incrementAndGet();
             return true;
         }
     }
@@ -67,6 +63,8 @@ public class FaultPlan {
         public Rule unavailable = new Rule();
         public Rule rateLimitBurst = new Rule();
         public Rule malformedJson = new Rule();
+        public Rule notAuthorized = new Rule();
+        public Rule expire = new Rule();
         public long latencyFixedMs;
         public long latencyJitterMs;
         public Rule reset = new Rule();
@@ -91,6 +89,8 @@ public class FaultPlan {
         s.unavailable = new Rule(configured.unavailable());
         s.rateLimitBurst = new Rule(configured.rateLimitBurst());
         s.malformedJson = new Rule(configured.malformedJson());
+        s.notAuthorized = new Rule(configured.notAuthorized());
+        s.expire = new Rule(configured.expire());
         s.latencyFixedMs = configured.latencyFixedMs();
         s.latencyJitterMs = configured.latencyJitterMs();
         s.reset = new Rule(configured.reset());

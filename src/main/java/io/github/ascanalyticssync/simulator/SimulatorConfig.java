@@ -208,6 +208,14 @@ public interface SimulatorConfig {
         @WithName("malformed-json")
         Fault malformedJson();
 
+        /** 401 NOT_AUTHORIZED for a valid token, as when Apple rejects a token it issued nothing wrong with. */
+        @WithName("not-authorized")
+        Fault notAuthorized();
+
+        /** 403 "Request has expired" on a download whose URL is still valid. */
+        @WithName("expire")
+        Fault expire();
+
         /** Latency added to every API call: a fixed part plus a uniform random jitter. */
         @WithDefault("0")
         long latencyFixedMs();

@@ -74,6 +74,10 @@ public class StorageRoutes {
                 return;
             }
             case VALID -> {
+                if (faults.fire(s -> s.expire)) {
+                    s3Error(ctx, 403, "AccessDenied", "Request has expired");
+                    return;
+                }
             }
         }
         String segmentId = files.segmentIdAt(path);

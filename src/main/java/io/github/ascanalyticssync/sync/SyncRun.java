@@ -195,7 +195,7 @@ public class SyncRun {
     /** A listing call that failed every attempt: the part of the walk below it waits for the next sync. */
     public void walkFailed(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        String where = exchange.getFromRouteId();
+        Object where = exchange.getProperty(Exchange.FAILURE_ROUTE_ID);
         problems.add(where + " for app " + exchange.getMessage().getHeader("appId") + ": " + (e == null ? "failed" : e.getMessage()));
         LOG.errorf("%s failed after its retries (app %s), left for the next sync: %s", where, exchange.getMessage().getHeader("appId"),
                 e == null ? "" : e.getMessage());
@@ -204,7 +204,7 @@ public class SyncRun {
     /** A destination that failed every attempt: the others are not held up; this one gets the segment next time. */
     public void deliveryFailed(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        LOG.errorf("Destination %s could not take %s, left for the next sync: %s", exchange.getFromRouteId(),
+        LOG.errorf("Destination %s could not take %s, left for the next sync: %s", exchange.getProperty(Exchange.FAILURE_ROUTE_ID),
                 exchange.getMessage().getHeader("file"), e == null ? "" : e.getMessage());
     }
 

@@ -1,0 +1,144 @@
+package io.github.ascanalyticssync.sync;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import jakarta.enterprise.inject.spi.CDI;
+
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.spi.IdempotentRepository;
+
+import io.github.ascanalyticssync.destination.Layout;
+import io.github.ascanalyticssync.simulator.Endpoints;
+import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
+
+/** Runs syncs in the test application and compares what arrived with the simulator's catalogue. */
+final class SyncHarness {
+
+    static final Path REPORTS = Path.of("target/test-data/reports");
+    static final Path STATE = Path.of("target/test-data/state");
+
+    private SyncHarness() {
+    }
+
+    static RequestSpecification simulator() {
+        return given().baseUri(CDI.current().select(Endpoints.class).get().apiBaseUrl()).contentType("application/json");
+    }
+
+    /** A fresh start: simulator dataset, counters and faults reset; no delivered files, an empty ledger. */
+    static void freshStart() {
+        simulator().post("/simulator/reset").then().statusCode(200);
+        ledger("deliveryLedger").clear();
+        ledger("instanceLedger").clear();
+        deleteTree(REPORTS);
+        deleteTree(STATE.resolve("staging"));
+        deleteTree(STATE.resolve("segments"));
+    }
+
+    static IdempotentRepository ledger(String name) {
+        return CDI.current().select(IdempotentRepository.class, jakarta.enterprise.inject.literal.NamedLiteral.of(name)).get();
+    }
+
+    static SyncRun.Summary sync() {
+        CDI.current().select(ProducerTemplate.class).get().requestBody("direct:asc-run", (Object) null);
+        return CDI.current().select(SyncRun.class).get().lastSummary();
+    }
+
+    static JsonPath catalogue(Map<String, ?> filter) {
+        return simulator().queryParams(filter).get("/simulator/catalogue").then().statusCode(200).extract().jsonPath();
+    }
+
+    static long downloads() {
+        List<Map<String, Object>> list = simulator().get("/simulator/downloads").then().statusCode(200).extract().jsonPath().getList("downloads");
+        return list.stream().mapToLong(d -> ((Number) d.get("started")).longValue()).sum();
+    }
+
+    static Map<String, Object> callsByEndpoint() {
+        return simulator().get("/simulator/calls").then().statusCode(200).extract().jsonPath().getMap("byEndpoint");
+    }
+
+    static Path segmentFile(Map<String, Object> s) {
+        return REPORTS.resolve(Layout.segmentFile(Layout.instanceDir(String.valueOf(s.get("appId")), String.valueOf(s.get("reportName")),
+                String.valueOf(s.get("granularity")), String.valueOf(s.get("processingDate"))), String.valueOf(s.get("segmentId"))));
+    }
+
+    /** Every catalogue segment is in the folder with the announced size and MD5, and nothing else is. */
+    static void assertDeliveredExactly(List<Map<String, Object>> segments) {
+        for (Map<String, Object> s : segments) {
+            Path file = segmentFile(s);
+            assertTrue(Files.exists(file), "delivered: " + file);
+            assertEquals(((Number) s.get("sizeInBytes")).longValue(), size(file), "size of " + file);
+            assertEquals(s.get("checksum"), md5(file), "bytes of " + file);
+        }
+        assertEquals(segments.size(), segmentFiles().size(), "no other segment files");
+        assertEquals(List.of(), leftovers(), "no temporary files left");
+    }
+
+    static List<Path> segmentFiles() {
+        return files(p -> p.getFileName().toString().endsWith(".tsv.gz"));
+    }
+
+    static List<Path> leftovers() {
+        return files(p -> p.getFileName().toString().startsWith("."));
+    }
+
+    static List<Path> files(java.util.function.Predicate<Path> which) {
+        if (!Files.exists(REPORTS)) {
+            return List.of();
+        }
+        try (Stream<Path> walk = Files.walk(REPORTS)) {
+            return walk.filter(Files::isRegularFile).filter(which).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static long size(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String md5(Path file) {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("MD5"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.delete(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
