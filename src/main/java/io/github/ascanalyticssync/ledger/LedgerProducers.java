@@ -47,15 +47,29 @@ public class LedgerProducers {
         ServiceHelper.stopService(ledger);
     }
 
+    /**
+     * Camel's file store, without its file scan on a cache miss: the whole ledger is loaded into the cache at start and
+     * every addition goes to both, so while the cache has room a miss means "not there". The stock repository scans
+     * the file on every miss, which makes a sync of n segments cost n file scans (it dominated the benchmark).
+     */
+    static final class FileLedger extends FileIdempotentRepository {
+        static final int CAPACITY = 5_000_000;
+
+        @Override
+        protected boolean containsStore(String key) {
+            return getCache().size() >= CAPACITY && super.containsStore(key);
+        }
+    }
+
     static IdempotentRepository fileStore(Path dir, String name) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("asc.state.dir " + dir.toAbsolutePath() + " cannot be created", e);
         }
-        FileIdempotentRepository repository = new FileIdempotentRepository();
+        FileIdempotentRepository repository = new FileLedger();
         repository.setFileStore(dir.resolve(name).toFile());
-        repository.setCacheSize(1_000_000);
+        repository.setCacheSize(FileLedger.CAPACITY);
         // never truncate: a dropped entry would mean a second delivery
         repository.setMaxFileStoreSize(Long.MAX_VALUE);
         ServiceHelper.startService(repository);

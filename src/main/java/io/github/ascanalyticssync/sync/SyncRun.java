@@ -74,8 +74,14 @@ public class SyncRun {
     private volatile Map<String, Long> callsAtStart = Map.of();
     private volatile Summary last;
 
-    /** Starts a sync and returns the apps to walk. */
+    @Inject
+    SyncStartup startup;
+
+    /** Starts a sync and returns the apps to walk; none when the start-up checks failed (the application is stopping). */
     public List<String> begin() {
+        if (!startup.awaitChecks()) {
+            throw new IllegalStateException("The start-up checks failed; no sync runs");
+        }
         if (!running.tryLock()) {
             throw new IllegalStateException("A sync is already running");
         }

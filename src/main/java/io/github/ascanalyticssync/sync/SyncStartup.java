@@ -40,15 +40,34 @@ public class SyncStartup {
     @Inject
     AppStoreConnectClient api;
 
+    private final java.util.concurrent.CountDownLatch checked = new java.util.concurrent.CountDownLatch(1);
+    private volatile boolean passed;
+
     void onStart(@Observes StartupEvent event) {
         if (!config.sync().enabled()) {
             LOG.info("The sync is off (asc.sync.enabled=false)");
+            checked.countDown();
             return;
         }
-        validate(config);
-        tokens.token(); // reads and checks the key now: a bad key stops the start
+        try {
+            validate(config);
+            tokens.token(); // reads and checks the key now: a bad key stops the start
+            passed = true;
+        } finally {
+            checked.countDown();
+        }
         LOG.infof("Sync %s against %s; destinations under routes/; state in %s", config.sync().mode() == SyncConfig.Mode.ONE_SHOT
                 ? "once (one-shot)" : "every " + config.sync().interval(), api.baseUrl(), config.state().dir().toAbsolutePath());
+    }
+
+    /** Waits for the start-up checks; false when they failed (the application is then stopping). */
+    public boolean awaitChecks() {
+        try {
+            return checked.await(5, java.util.concurrent.TimeUnit.MINUTES) && passed;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     static void validate(SyncConfig config) {

@@ -171,7 +171,8 @@ public final class TokenIssuer {
         }
         byte[] der;
         try {
-            der = Base64.getMimeDecoder().decode(body.substring(body.indexOf("-----BEGIN PRIVATE KEY-----") + 27, body.indexOf("-----END PRIVATE KEY-----")));
+            der = Base64.getDecoder().decode(body.substring(body.indexOf("-----BEGIN PRIVATE KEY-----") + 27, body.indexOf("-----END PRIVATE KEY-----"))
+                    .replaceAll("\\s", ""));
         } catch (IllegalArgumentException e) {
             throw new InvalidCredentialsException(setting + " is not a .p8 key: its PEM body is not valid base64");
         }

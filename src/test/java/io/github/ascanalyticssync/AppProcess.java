@@ -1,0 +1,43 @@
+package io.github.ascanalyticssync;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The packaged application (target/quarkus-app) started as its own process, the way the README runs it. */
+public final class AppProcess {
+
+    /** Exit code and everything the process printed. */
+    public record Result(int exitCode, String output) {
+    }
+
+    private AppProcess() {
+    }
+
+    public static Result run(List<String> jvmArgs, Map<String, String> properties, Path workDir, long timeoutSeconds)
+            throws IOException, InterruptedException {
+        Path jar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException("Package the application first (mvn verify builds it before the *IT tests): " + jar);
+        }
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmArgs);
+        command.add("-Dcamel.main.routes-include-pattern=file:" + Path.of("routes").toAbsolutePath() + "/*.yaml");
+        properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.add("-jar");
+        command.add(jar.toString());
+        Files.createDirectories(workDir);
+        Path log = workDir.resolve("process.log");
+        Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new AssertionError("The application did not exit within " + timeoutSeconds + " s; its output:\n" + Files.readString(log));
+        }
+        return new Result(process.exitValue(), Files.readString(log));
+    }
+}

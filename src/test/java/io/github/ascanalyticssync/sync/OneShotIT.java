@@ -1,0 +1,100 @@
+package io.github.ascanalyticssync.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.github.ascanalyticssync.AppProcess;
+
+/**
+ * The packaged application in one-shot mode against its own simulator: a segment of more than 1 GiB goes through a
+ * 128 MiB heap (memory does not grow with segment size), the exit code tells whether everything was delivered, and
+ * the log never carries a token, a key or a URL signature.
+ */
+class OneShotIT {
+
+    private static final long ONE_GIB = 1L << 30;
+
+    @TempDir
+    Path work;
+
+    private AppProcess.Result oneShot(Map<String, String> extra) throws Exception {
+        Map<String, String> p = new HashMap<>();
+        p.put("quarkus.profile", "dev");
+        p.put("quarkus.http.port", "0");
+        p.put("asc.sync.mode", "one-shot");
+        p.put("asc.simulator.api-port", "0");
+        p.put("asc.simulator.storage-port", "0");
+        p.put("asc.simulator.data.apps", "1");
+        p.put("asc.simulator.data.today", "2026-03-06");
+        p.put("asc.simulator.data.seed-ongoing-age-days", "1");
+        p.put("asc.simulator.lifecycle.first-instance-max-days", "1");
+        p.put("asc.simulator.data.max-segments-per-instance", "1");
+        p.put("asc.simulator.data.empty-instance-ratio", "0");
+        p.put("asc.sync.report-names", "App Crashes");
+        p.put("asc.sync.granularities", "DAILY");
+        p.put("asc.state.dir", work.resolve("state").toString());
+        p.put("asc.destinations.local.path", work.resolve("reports").toString());
+        p.putAll(extra);
+        return AppProcess.run(List.of("-Xmx128m"), p, work, 600);
+    }
+
+    private List<Path> files(String suffix) throws Exception {
+        if (!Files.exists(work.resolve("reports"))) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.walk(work.resolve("reports"))) {
+            return s.filter(f -> f.getFileName().toString().endsWith(suffix)).toList();
+        }
+    }
+
+    private static void assertNoSecrets(String log) {
+        assertFalse(log.contains("X-Amz-Signature"), "no presigned URL signature in the log");
+        assertFalse(log.contains("eyJ"), "no token in the log");
+        assertFalse(log.contains("PRIVATE KEY"), "no key in the log");
+    }
+
+    @Test
+    void aSegmentOfMoreThanOneGibGoesThroughA128MibHeapAndTheRunExits0() throws Exception {
+        // 16 million App Crashes rows, stored without compression: about 1.03 GiB of gzip
+        AppProcess.Result first = oneShot(Map.of("asc.simulator.data.report-rows.r2", "16000000", "asc.simulator.data.compression-level", "0"));
+        assertEquals(0, first.exitCode(), first.output());
+        assertNoSecrets(first.output());
+        List<Path> segments = files(".tsv.gz");
+        assertEquals(1, segments.size());
+        Path segment = segments.get(0);
+        assertTrue(Files.size(segment) > ONE_GIB, "the segment is larger than 1 GiB: " + Files.size(segment));
+        JsonNode manifest = new ObjectMapper().readTree(segment.resolveSibling("_manifest.json").toFile());
+        JsonNode described = manifest.get("segments").get(0);
+        assertEquals(Files.size(segment), described.get("sizeInBytes").asLong());
+        assertEquals(described.get("checksum").asText(), SyncHarness.md5(segment), "byte-identical to what the API announced");
+        assertEquals(16_000_000, described.get("rows").asLong());
+
+        AppProcess.Result again = oneShot(Map.of("asc.simulator.data.report-rows.r2", "16000000", "asc.simulator.data.compression-level", "0"));
+        assertEquals(0, again.exitCode(), again.output());
+        assertTrue(again.output().contains("Sync finished") && again.output().contains(": 0 new segment(s)")
+                && again.output().contains("1 already complete"), again.output());
+    }
+
+    @Test
+    void aRunThatCannotDeliverEverythingExits1() throws Exception {
+        AppProcess.Result result = oneShot(Map.of("asc.simulator.faults.corrupt.every", "1"));
+        assertEquals(1, result.exitCode(), result.output());
+        assertTrue(result.output().contains("Not delivered: segment"), result.output());
+        assertEquals(List.of(), files(".tsv.gz"));
+        assertNoSecrets(result.output());
+    }
+}

@@ -1,0 +1,56 @@
+package io.github.ascanalyticssync.sync;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.github.ascanalyticssync.AppProcess;
+
+/** A wrong or missing setting stops the packaged application at start-up with one sentence naming it. */
+class StartupErrorsIT {
+
+    @TempDir
+    Path work;
+
+    private AppProcess.Result start(Map<String, String> settings) throws Exception {
+        Map<String, String> properties = new HashMap<>(Map.of("asc.state.dir", work.resolve("state").toString(),
+                "asc.destinations.local.path", work.resolve("reports").toString(), "quarkus.http.port", "0"));
+        properties.putAll(settings);
+        return AppProcess.run(List.of("-Xmx256m"), properties, work, 90);
+    }
+
+    private static void assertStopsWith(AppProcess.Result result, String sentence) {
+        assertNotEquals(0, result.exitCode(), result.output());
+        assertTrue(result.output().contains(sentence), "expected \"" + sentence + "\" in:\n" + result.output());
+    }
+
+    @Test
+    void aMissingKeyIdIsNamed() throws Exception {
+        assertStopsWith(start(Map.of("asc.api.issuer-id", "x", "asc.api.private-key-path", "classpath:simulator/demo/AuthKey_DEMOKEY001.p8")),
+                "asc.api.key-id is not set: give the key id of your App Store Connect API key (ASC_KEY_ID)");
+    }
+
+    @Test
+    void anRsaKeyIsRefusedWithoutShowingIt() throws Exception {
+        Path rsa = Path.of("src/test/resources/keys/rsa.p8").toAbsolutePath();
+        AppProcess.Result result = start(Map.of("asc.api.key-id", "ABCDEFGHIJ", "asc.api.issuer-id", "x", "asc.api.private-key-path", rsa.toString()));
+        assertStopsWith(result, "asc.api.private-key-path is not an EC private key");
+        String keyLine = Files.readAllLines(rsa).get(1);
+        assertFalse(result.output().contains(keyLine), "the key never reaches the log");
+    }
+
+    @Test
+    void aWrongCategoryIsNamed() throws Exception {
+        assertStopsWith(start(Map.of("quarkus.profile", "dev", "asc.simulator.api-port", "0", "asc.simulator.storage-port", "0",
+                "asc.sync.categories", "APP_STORE_COMMERCE")), "asc.sync.categories has 'APP_STORE_COMMERCE', which is not one of");
+    }
+}
