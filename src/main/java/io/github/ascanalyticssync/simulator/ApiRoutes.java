@@ -236,7 +236,7 @@ public class ApiRoutes {
                 .filter(a -> names.isEmpty() || names.contains(a.name()))
                 .filter(a -> skus.isEmpty() || skus.contains(a.sku()))
                 .toList();
-        return page(call, apps, call.limit("limit", config.paging().defaultLimit(), config.paging().maxLimit()), a -> app(call, a, fields));
+        return page(call, apps, pageLimit(call), a -> app(call, a, fields));
     }
 
     private Reply getApp(Call call) {
@@ -269,7 +269,7 @@ public class ApiRoutes {
         Set<AccessType> accessTypes = call.enums("filter[accessType]", AccessType.class);
         Set<String> fields = call.fields(REQUESTS, REQUEST_FIELDS);
         Inclusion inclusion = inclusion(call);
-        int limit = call.limit("limit", config.paging().defaultLimit(), config.paging().maxLimit());
+        int limit = pageLimit(call);
         List<ReportRequest> requests = world.requestsOf(app.id()).stream()
                 .filter(r -> accessTypes.isEmpty() || accessTypes.contains(r.accessType()))
                 .toList();
@@ -284,7 +284,7 @@ public class ApiRoutes {
         call.requireAnalyticsAccess();
         call.allow("limit", "cursor");
         App app = world.app(call.id()).orElseThrow(() -> ApiError.notFound("apps", call.id()));
-        int limit = call.limit("limit", config.paging().defaultLimit(), config.paging().maxLimit());
+        int limit = pageLimit(call);
         return page(call, world.requestsOf(app.id()), limit, r -> linkage(REQUESTS, r.id()));
     }
 
@@ -434,7 +434,7 @@ public class ApiRoutes {
         List<String> names = call.array("filter[name]");
         Set<Category> categories = call.enums("filter[category]", Category.class);
         Set<String> fields = call.fields(REPORTS, REPORT_FIELDS);
-        int limit = call.limit("limit", config.paging().defaultLimit(), config.paging().maxLimit());
+        int limit = pageLimit(call);
         world.markRead(r);
         List<Report> reports = world.reports(r).stream()
                 .filter(x -> names.isEmpty() || names.contains(x.type().name()))
@@ -447,7 +447,7 @@ public class ApiRoutes {
         call.requireAnalyticsAccess();
         call.allow("limit", "cursor");
         ReportRequest r = world.request(call.id()).orElseThrow(() -> ApiError.notFound(REQUESTS, call.id()));
-        int limit = call.limit("limit", config.paging().defaultLimit(), config.paging().maxLimit());
+        int limit = pageLimit(call);
         world.markRead(r);
         return page(call, world.reports(r), limit, x -> linkage(REPORTS, x.id()));
     }
@@ -461,16 +461,10 @@ public class ApiRoutes {
     }
 
     private ObjectNode report(Call call, Report report, Set<String> fields) {
-        String self = call.base + "/v1/" + REPORTS + "/" + report.id();
-        ObjectNode node = resource(REPORTS, report.id(), self);
-        ObjectNode attrs = json.createObjectNode();
-        putIf(attrs, fields, "name", report.type().name());
-        putIf(attrs, fields, "category", report.type().category().name());
-        attributes(node, attrs);
-        if (fields == null || fields.contains("instances")) {
-            relationship(node, "instances", self);
-        }
-        return node;
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("name", report.type().name());
+        attributes.put("category", report.type().category().name());
+        return resource(call, REPORTS, report.id(), fields, attributes, "instances");
     }
 
     // ---- instances
@@ -482,7 +476,7 @@ public class ApiRoutes {
         Set<Granularity> granularities = call.enums("filter[granularity]", Granularity.class);
         Set<LocalDate> dates = call.dates("filter[processingDate]");
         Set<String> fields = call.fields(INSTANCES, INSTANCE_FIELDS);
-        int limit = call.limit("limit", config.paging().defaultLimit(), config.paging().maxLimit());
+        int limit = pageLimit(call);
         world.markRead(report.request());
         List<Instance> instances = world.instances(report).stream()
                 .filter(i -> granularities.isEmpty() || granularities.contains(i.granularity()))
@@ -495,7 +489,7 @@ public class ApiRoutes {
         call.requireAnalyticsAccess();
         call.allow("limit", "cursor");
         Report report = world.report(call.id()).orElseThrow(() -> ApiError.notFound(REPORTS, call.id()));
-        int limit = call.limit("limit", config.paging().defaultLimit(), config.paging().maxLimit());
+        int limit = pageLimit(call);
         world.markRead(report.request());
         return page(call, world.instances(report), limit, i -> linkage(INSTANCES, i.id()));
     }
@@ -509,16 +503,10 @@ public class ApiRoutes {
     }
 
     private ObjectNode instance(Call call, Instance i, Set<String> fields) {
-        String self = call.base + "/v1/" + INSTANCES + "/" + i.id();
-        ObjectNode node = resource(INSTANCES, i.id(), self);
-        ObjectNode attrs = json.createObjectNode();
-        putIf(attrs, fields, "granularity", i.granularity().name());
-        putIf(attrs, fields, "processingDate", i.processingDate().toString());
-        attributes(node, attrs);
-        if (fields == null || fields.contains("segments")) {
-            relationship(node, "segments", self);
-        }
-        return node;
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("granularity", i.granularity().name());
+        attributes.put("processingDate", i.processingDate().toString());
+        return resource(call, INSTANCES, i.id(), fields, attributes, "segments");
     }
 
     // ---- segments
@@ -528,7 +516,7 @@ public class ApiRoutes {
         call.allow("fields[analyticsReportSegments]", "limit", "cursor");
         Instance instance = world.instance(call.id()).orElseThrow(() -> ApiError.notFound(INSTANCES, call.id()));
         Set<String> fields = call.fields(SEGMENTS, SEGMENT_FIELDS);
-        int limit = call.limit("limit", config.paging().defaultLimit(), config.paging().maxLimit());
+        int limit = pageLimit(call);
         world.markRead(instance.report().request());
         return page(call, world.segments(instance), limit, s -> segment(call, s, fields));
     }
@@ -537,7 +525,7 @@ public class ApiRoutes {
         call.requireAnalyticsAccess();
         call.allow("limit", "cursor");
         Instance instance = world.instance(call.id()).orElseThrow(() -> ApiError.notFound(INSTANCES, call.id()));
-        int limit = call.limit("limit", config.paging().defaultLimit(), config.paging().maxLimit());
+        int limit = pageLimit(call);
         world.markRead(instance.report().request());
         return page(call, world.segments(instance), limit, s -> linkage(SEGMENTS, s.id()));
     }
@@ -604,6 +592,23 @@ public class ApiRoutes {
         if (fields == null || fields.contains(name)) {
             attrs.put(name, value);
         }
+    }
+
+    private int pageLimit(Call call) {
+        return call.limit("limit", config.paging().defaultLimit(), config.paging().maxLimit());
+    }
+
+    /** A resource with its attributes (those in the sparse fieldset) and, when asked for, one to-many relationship. */
+    private ObjectNode resource(Call call, String type, String id, Set<String> fields, Map<String, String> attributes, String relationship) {
+        String self = call.base + "/v1/" + type + "/" + id;
+        ObjectNode node = resource(type, id, self);
+        ObjectNode attrs = json.createObjectNode();
+        attributes.forEach((name, value) -> putIf(attrs, fields, name, value));
+        attributes(node, attrs);
+        if (fields == null || fields.contains(relationship)) {
+            relationship(node, relationship, self);
+        }
+        return node;
     }
 
     private Reply single(Call call, ObjectNode data, ArrayNode included) {
