@@ -87,6 +87,7 @@ public class Deliveries {
         m.setHeader("instanceId", instance.get("id"));
         m.setHeader("granularity", attributes.get("granularity"));
         m.setHeader("processingDate", attributes.get("processingDate"));
+        m.setHeader("reportSlug", Layout.slug(m.getHeader("reportName", String.class)));
         m.setHeader("instanceDir", Layout.instanceDir(m.getHeader("appId", String.class), m.getHeader("reportName", String.class),
                 String.valueOf(attributes.get("granularity")), String.valueOf(attributes.get("processingDate"))));
     }
@@ -107,7 +108,9 @@ public class Deliveries {
         Object size = attributes.get("sizeInBytes");
         m.setHeader("segmentSize", size instanceof Number n ? n.longValue() : null);
         m.setHeader("deliveryId", id);
+        m.setHeader("deliveryKind", "segment");
         m.setHeader("file", Layout.segmentFile(m.getHeader("instanceDir", String.class), id));
+        objectHeaders(m, "application/gzip", String.valueOf(attributes.get("checksum")));
         String destinations = lacking(id);
         m.setHeader("destinations", destinations);
         // the manifest needs the segment's facts: a segment delivered everywhere whose facts were lost is read again
@@ -172,10 +175,36 @@ public class Deliveries {
         }
         manifest.put("segments", segments);
         String deliveryId = "manifest:" + instanceId;
-        m.setBody(json.writeValueAsString(manifest));
+        byte[] body = json.writeValueAsBytes(manifest);
+        m.setBody(new String(body, java.nio.charset.StandardCharsets.UTF_8));
         m.setHeader("deliveryId", deliveryId);
+        m.setHeader("deliveryKind", "manifest");
+        try {
+            objectHeaders(m, "application/json", java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(body)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
         m.setHeader("file", Layout.manifestFile(m.getHeader("instanceDir", String.class)));
         m.setHeader("destinations", lacking(deliveryId));
+    }
+
+    /**
+     * Object-store headers (the aws2-s3 sink reads them; other sinks ignore them): content type, Content-MD5 so that
+     * the store verifies the upload, and user metadata describing the file.
+     */
+    private static void objectHeaders(Message m, String contentType, String md5Hex) {
+        m.setHeader("CamelAwsS3ContentType", contentType);
+        m.setHeader("CamelAwsS3ContentMD5", java.util.Base64.getEncoder().encodeToString(java.util.HexFormat.of().parseHex(md5Hex)));
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("checksum-md5", md5Hex);
+        metadata.put("app-id", m.getHeader("appId", String.class));
+        metadata.put("report", m.getHeader("reportName", String.class));
+        metadata.put("report-id", m.getHeader("reportId", String.class));
+        metadata.put("granularity", m.getHeader("granularity", String.class));
+        metadata.put("processing-date", m.getHeader("processingDate", String.class));
+        metadata.put("instance-id", m.getHeader("instanceId", String.class));
+        metadata.values().removeIf(java.util.Objects::isNull);
+        m.setHeader("CamelAwsS3Metadata", metadata);
     }
 
     /** Records the instance complete once its manifest is everywhere too, and forgets its segments' facts. */

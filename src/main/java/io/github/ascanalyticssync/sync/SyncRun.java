@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -60,7 +59,8 @@ public class SyncRun {
     @Inject
     AscWalk walk;
 
-    private final ReentrantLock running = new ReentrantLock();
+    /** Not a lock: an asynchronous sink (Kafka) may finish the sync on another thread than the one that began it. */
+    private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
     private final Map<String, AppProgress> apps = new ConcurrentHashMap<>();
     private final List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong newSegments = new AtomicLong();
@@ -82,7 +82,7 @@ public class SyncRun {
         if (!startup.awaitChecks()) {
             throw new IllegalStateException("The start-up checks failed; no sync runs");
         }
-        if (!running.tryLock()) {
+        if (!running.compareAndSet(false, true)) {
             throw new IllegalStateException("A sync is already running");
         }
         apps.clear();
@@ -128,7 +128,7 @@ public class SyncRun {
             }
             return s;
         } finally {
-            running.unlock();
+            running.set(false);
         }
     }
 

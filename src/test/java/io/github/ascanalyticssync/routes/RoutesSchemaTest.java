@@ -50,7 +50,7 @@ class RoutesSchemaTest {
     }
 
     static List<Path> routeFiles() throws IOException {
-        try (Stream<Path> files = Files.list(Path.of("routes"))) {
+        try (Stream<Path> files = Files.walk(Path.of("routes"))) {
             return files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
         }
     }

@@ -1,0 +1,64 @@
+package io.github.ascanalyticssync.destination;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.Properties;
+
+import org.gaul.s3proxy.S3Proxy;
+import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStoreContext;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/** A real S3 API in the test JVM: S3Proxy on jclouds' in-memory blob store, AWS V4 auth, path-style. */
+public class S3TestResource implements QuarkusTestResourceLifecycleManager {
+
+    static final String ACCESS_KEY = "test-access";
+    static final String SECRET_KEY = "test-secret";
+    static BlobStoreContext blobs;
+    private S3Proxy proxy;
+
+    @Override
+    public Map<String, String> start() {
+        Properties props = new Properties();
+        blobs = ContextBuilder.newBuilder("transient").overrides(props).build(BlobStoreContext.class);
+        proxy = S3Proxy.builder().blobStore(blobs.getBlobStore()).endpoint(URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(org.gaul.s3proxy.AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY).build();
+        try {
+            proxy.start();
+            while (!proxy.getState().equals("STARTED")) {
+                Thread.sleep(10);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("S3Proxy did not start", e);
+        }
+        String endpoint = "http://127.0.0.1:" + proxy.getPort();
+        // AWS SDK >= 2.30 sends checksum trailers that S3Proxy 2.9.0 rejects
+        System.setProperty("aws.requestChecksumCalculation", "WHEN_REQUIRED");
+        System.setProperty("aws.responseChecksumValidation", "WHEN_REQUIRED");
+        return Map.of("asc.destinations.s3.use-default-credentials", "false",
+                "asc.destinations.s3.access-key", ACCESS_KEY,
+                "asc.destinations.s3.secret-key", SECRET_KEY,
+                "asc.destinations.s3.override-endpoint", "true",
+                "asc.destinations.s3.endpoint", endpoint,
+                "asc.destinations.s3.path-style", "true",
+                "asc.destinations.s3.create-bucket", "true",
+                "asc.destinations.s3.bucket", "asc-reports",
+                "asc.destinations.s3.prefix", "analytics/");
+    }
+
+    @Override
+    public void stop() {
+        try {
+            if (proxy != null) {
+                proxy.stop();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        } finally {
+            if (blobs != null) {
+                blobs.close();
+            }
+        }
+    }
+}
