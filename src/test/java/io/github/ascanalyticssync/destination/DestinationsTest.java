@@ -282,6 +282,19 @@ class DestinationsTest {
         assertDeliveredExactly(expected);
     }
 
+    @Inject
+    org.apache.camel.ProducerTemplate producer;
+
+    @Test
+    void sftpAcceptsAPrivateKeyLoginWithTheHostKeyVerified() throws Exception {
+        // the example's endpoint options, with a private key file instead of a password
+        String uri = "sftp://" + SftpTestResource.USER + "@127.0.0.1:" + SftpTestResource.port + "/keylogin?privateKeyFile="
+                + SftpTestResource.CLIENT_KEY_FILE + "&knownHostsFile=" + SftpTestResource.KNOWN_HOSTS
+                + "&strictHostKeyChecking=yes&useUserKnownHostsFile=false&tempFileName=.${file:onlyname}.part&autoCreate=true&binary=true";
+        producer.sendBodyAndHeader(uri, "signed in with a key", "CamelFileName", "proof.txt");
+        assertEquals("signed in with a key", Files.readString(SftpTestResource.ROOT.resolve("keylogin/proof.txt")));
+    }
+
     @Test
     void anSftpServerWithAnotherHostKeyIsRefusedAndNothingIsMarkedDelivered() throws Exception {
         // the same address now answers with another host key, as an impostor would

@@ -25,6 +25,9 @@ public class SftpTestResource implements QuarkusTestResourceLifecycleManager {
     static final String USER = "asc";
     static final String PASSWORD = "sftp-secret";
     static SshServer server;
+    /** A client key pair the server accepts for public-key login; its private key is written as a PEM file. */
+    static KeyPair clientKey;
+    static final Path CLIENT_KEY_FILE = Path.of("target/test-data/sftp-client-key.pem").toAbsolutePath();
     static int port;
 
     @Override
@@ -32,6 +35,13 @@ public class SftpTestResource implements QuarkusTestResourceLifecycleManager {
         try {
             io.github.ascanalyticssync.sync.TestFiles.deleteTree(ROOT);
             Files.createDirectories(ROOT);
+            java.security.KeyPairGenerator rsa = java.security.KeyPairGenerator.getInstance("RSA");
+            rsa.initialize(2048);
+            clientKey = rsa.generateKeyPair();
+            Files.createDirectories(CLIENT_KEY_FILE.getParent());
+            Files.writeString(CLIENT_KEY_FILE, "-----BEGIN PRIVATE KEY-----\n"
+                    + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(clientKey.getPrivate().getEncoded())
+                    + "\n-----END PRIVATE KEY-----\n");
             server = newServer(0, Path.of("target/test-data/sftp-hostkey.ser").toAbsolutePath());
             server.start();
             port = server.getPort();
@@ -51,6 +61,7 @@ public class SftpTestResource implements QuarkusTestResourceLifecycleManager {
         sshd.setPort(port);
         sshd.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(hostKeyFile));
         sshd.setPasswordAuthenticator((user, password, session) -> USER.equals(user) && PASSWORD.equals(password));
+        sshd.setPublickeyAuthenticator((user, key, session) -> USER.equals(user) && clientKey != null && clientKey.getPublic().equals(key));
         sshd.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
         sshd.setFileSystemFactory(new VirtualFileSystemFactory(ROOT));
         return sshd;

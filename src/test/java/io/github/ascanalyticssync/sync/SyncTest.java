@@ -165,9 +165,29 @@ class SyncTest {
         }
     }
 
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = { "corrupt", "truncate", "reset", "expire" })
-    void downloadFaultsAreRetried(String fault) {
+    // Plain tests rather than one @ParameterizedTest: kafka-test-common-runtime registers a JUnit extension that
+    // claims every test template on the classpath.
+    @Test
+    void aCorruptedDownloadIsRetried() {
+        downloadFaultIsRetried("corrupt");
+    }
+
+    @Test
+    void aTruncatedDownloadIsRetried() {
+        downloadFaultIsRetried("truncate");
+    }
+
+    @Test
+    void aResetDownloadIsRetried() {
+        downloadFaultIsRetried("reset");
+    }
+
+    @Test
+    void anExpiredUrlIsReplacedAndRetried() {
+        downloadFaultIsRetried("expire");
+    }
+
+    private void downloadFaultIsRetried(String fault) {
         simulator().body(Map.of(fault, Map.of("every", 3, "limit", 3))).put("/simulator/faults").then().statusCode(200);
         SyncRun.Summary summary = sync();
         assertTrue(summary.complete(), summary.problems().toString());
@@ -179,6 +199,24 @@ class SyncTest {
         } else {
             assertEquals(null, refreshed, "a URL that did not expire is reused");
         }
+    }
+
+    @Test
+    void aSegmentMissingSomewhereWhoseStagedCopyIsGoneIsDownloadedAgain() throws Exception {
+        List<Map<String, Object>> expected = expected();
+        String blockedApp = String.valueOf(expected.get(0).get("appId"));
+        Files.createDirectories(REPORTS);
+        Path blocker = REPORTS.resolve("app_id=" + blockedApp);
+        Files.writeString(blocker, "a file where the app's folder should be");
+        assertFalse(sync().complete());
+        long blocked = expected.stream().filter(s -> s.get("appId").equals(blockedApp)).count();
+        long downloadedFirst = downloads();
+        Files.delete(blocker);
+        SyncHarness.deleteTree(SyncHarness.STATE.resolve("staging"));
+        SyncRun.Summary second = sync();
+        assertTrue(second.complete(), second.problems().toString());
+        assertDeliveredExactly(expected);
+        assertEquals(downloadedFirst + blocked, downloads(), "only the segments still missing were downloaded again");
     }
 
     @Test

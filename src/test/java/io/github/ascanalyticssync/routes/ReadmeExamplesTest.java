@@ -1,0 +1,28 @@
+package io.github.ascanalyticssync.routes;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's "Add a destination" examples are the files the tests run: the examples it copies exist, and the YAML
+ * it shows for a second bucket is, verbatim, the route file DestinationsTest loads.
+ */
+class ReadmeExamplesTest {
+
+    @Test
+    void theReadmeShowsTheTestedDestinationFiles() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        String section = readme.substring(readme.indexOf("## Add a destination"), readme.indexOf("## The App Store Connect simulator"));
+        for (String example : new String[] { "s3", "sftp", "kafka" }) {
+            assertTrue(section.contains("cp routes/examples/" + example + ".yaml routes/"), example);
+            assertTrue(Files.exists(Path.of("routes/examples/" + example + ".yaml")), example);
+        }
+        String archive = Files.readString(Path.of("src/test/routes/s3-archive.yaml"));
+        assertTrue(section.contains("```yaml\n" + archive + "```"), "the second-bucket example is the tested file, verbatim");
+    }
+}
