@@ -144,19 +144,25 @@ public class Deliveries {
         return ids.stream().allMatch(id -> lacking(String.valueOf(id)).isEmpty());
     }
 
+    /** Where an instance comes from, from the walk's headers: what manifests and Kafka records carry. */
+    static Map<String, Object> origin(Message m) {
+        Map<String, Object> origin = new LinkedHashMap<>();
+        origin.put("appId", m.getHeader("appId"));
+        origin.put("reportId", m.getHeader("reportId"));
+        origin.put("reportName", m.getHeader("reportName"));
+        origin.put("category", m.getHeader("reportCategory"));
+        origin.put("accessType", m.getHeader("accessType"));
+        origin.put("granularity", m.getHeader("granularity"));
+        origin.put("processingDate", m.getHeader("processingDate"));
+        origin.put("instanceId", m.getHeader("instanceId"));
+        return origin;
+    }
+
     /** Body: the instance manifest; headers for its delivery to the destinations that lack it. */
     public void manifest(Exchange exchange) throws IOException {
         Message m = exchange.getMessage();
         String instanceId = m.getHeader("instanceId", String.class);
-        Map<String, Object> manifest = new LinkedHashMap<>();
-        manifest.put("appId", m.getHeader("appId"));
-        manifest.put("reportId", m.getHeader("reportId"));
-        manifest.put("reportName", m.getHeader("reportName"));
-        manifest.put("category", m.getHeader("reportCategory"));
-        manifest.put("accessType", m.getHeader("accessType"));
-        manifest.put("granularity", m.getHeader("granularity"));
-        manifest.put("processingDate", m.getHeader("processingDate"));
-        manifest.put("instanceId", instanceId);
+        Map<String, Object> manifest = origin(m);
         List<Map<String, Object>> segments = new ArrayList<>();
         for (Object id : m.getHeader("segmentIds", List.class)) {
             SegmentFacts facts = fetcher.facts(String.valueOf(id));

@@ -45,14 +45,7 @@ public class SegmentRecords {
     public Iterator<Message> records(Exchange exchange) throws IOException {
         Message in = exchange.getMessage();
         File file = in.getBody(File.class);
-        Map<String, Object> origin = new LinkedHashMap<>();
-        origin.put("appId", in.getHeader("appId"));
-        origin.put("reportId", in.getHeader("reportId"));
-        origin.put("reportName", in.getHeader("reportName"));
-        origin.put("category", in.getHeader("reportCategory"));
-        origin.put("granularity", in.getHeader("granularity"));
-        origin.put("processingDate", in.getHeader("processingDate"));
-        origin.put("instanceId", in.getHeader("instanceId"));
+        Map<String, Object> origin = Deliveries.origin(in);
         origin.put("segmentId", in.getHeader("segmentId"));
         String topic = exchange.getProperty("recordTopic", String.class);
         String segmentId = in.getHeader("segmentId", String.class);

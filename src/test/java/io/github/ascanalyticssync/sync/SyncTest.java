@@ -201,13 +201,17 @@ class SyncTest {
         }
     }
 
+    /** A file where the app's folder should be: the local folder cannot take that app's segments. */
+    private static Path blockFolderOf(String appId) throws java.io.IOException {
+        Files.createDirectories(REPORTS);
+        return Files.writeString(REPORTS.resolve("app_id=" + appId), "a file where the app's folder should be");
+    }
+
     @Test
     void aSegmentMissingSomewhereWhoseStagedCopyIsGoneIsDownloadedAgain() throws Exception {
         List<Map<String, Object>> expected = expected();
         String blockedApp = String.valueOf(expected.get(0).get("appId"));
-        Files.createDirectories(REPORTS);
-        Path blocker = REPORTS.resolve("app_id=" + blockedApp);
-        Files.writeString(blocker, "a file where the app's folder should be");
+        Path blocker = blockFolderOf(blockedApp);
         assertFalse(sync().complete());
         long blocked = expected.stream().filter(s -> s.get("appId").equals(blockedApp)).count();
         long downloadedFirst = downloads();
@@ -239,9 +243,7 @@ class SyncTest {
     void aFailedDeliveryLeavesNoPartialFileAndIsDeliveredNextTimeWithoutASecondDownload() throws Exception {
         List<Map<String, Object>> expected = expected();
         String blockedApp = String.valueOf(expected.get(0).get("appId"));
-        Files.createDirectories(REPORTS);
-        Path blocker = REPORTS.resolve("app_id=" + blockedApp);
-        Files.writeString(blocker, "a file where the app's folder should be");
+        Path blocker = blockFolderOf(blockedApp);
         SyncRun.Summary first = sync();
         assertFalse(first.complete());
         long blocked = expected.stream().filter(s -> s.get("appId").equals(blockedApp)).count();
