@@ -19,6 +19,8 @@ import org.apache.camel.spi.IdempotentRepository;
 import org.jboss.logging.Logger;
 
 import io.github.ascanalyticssync.api.AppStoreConnectClient;
+import io.github.ascanalyticssync.api.AppStoreConnectException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.github.ascanalyticssync.api.AppStoreConnectClient.Page;
 
 /**
@@ -45,8 +47,13 @@ public class AscWalk {
     @Inject
     SyncRun run;
 
-    /** The configured apps, or every app the key can see. */
+    /** The configured apps, or every app the key can see, less the excluded ones. */
     public List<String> appIds() {
+        List<String> excluded = config.sync().excludeAppIds().orElse(List.of());
+        return allAppIds().stream().filter(id -> !excluded.contains(id)).toList();
+    }
+
+    private List<String> allAppIds() {
         List<String> configured = config.sync().appIds().orElse(List.of());
         if (!configured.isEmpty()) {
             return configured;
@@ -61,24 +68,74 @@ public class AscWalk {
         return ids;
     }
 
-    /** The id of the app's active ONGOING request, or null (with a warning) when it has none. */
-    @SuppressWarnings("unchecked")
+    /**
+     * The id of the app's active ONGOING request, created when there is none and replaced when it was stopped for
+     * inactivity (unless read-only); null, with the reason reported, when the app cannot be synced now.
+     */
     public String ongoingRequest(@Header("appId") String appId) {
-        boolean stoppedSeen = false;
-        for (String next = "/v1/apps/" + appId + "/analyticsReportRequests?" + q("filter[accessType]") + "=ONGOING&limit=200"; next != null;) {
-            Page page = api.page(next);
-            for (Map<String, Object> request : page.data()) {
-                Map<String, Object> attributes = (Map<String, Object>) request.getOrDefault("attributes", Map.of());
-                if (Boolean.TRUE.equals(attributes.get("stoppedDueToInactivity"))) {
-                    stoppedSeen = true;
-                } else {
-                    return String.valueOf(request.get("id"));
+        List<Map<String, Object>> requests = ongoingRequests(appId);
+        Map<String, Object> active = firstActive(requests);
+        if (active != null) {
+            return String.valueOf(active.get("id"));
+        }
+        boolean stopped = !requests.isEmpty();
+        if (config.sync().readOnly() || (stopped && !config.sync().replaceStopped())) {
+            run.appWithoutRequest(appId, stopped
+                    ? "its ONGOING report request was stopped for inactivity; an Admin key must replace it (asc.sync.replace-stopped=true)"
+                    : "it has no ONGOING report request, and asc.sync.read-only=true; an Admin key must create it once");
+            return null;
+        }
+        try {
+            if (stopped) {
+                for (Map<String, Object> request : requests) {
+                    api.delete("/v1/analyticsReportRequests/" + request.get("id"));
+                    LOG.infof("App %s: deleted report request %s, stopped for inactivity", appId, request.get("id"));
                 }
             }
+            JsonNode created = api.post("/v1/analyticsReportRequests", Map.of("data", Map.of("type", "analyticsReportRequests",
+                    "attributes", Map.of("accessType", "ONGOING"),
+                    "relationships", Map.of("app", Map.of("data", Map.of("type", "apps", "id", appId))))));
+            String id = created.path("data").path("id").asText();
+            LOG.infof("App %s: created ONGOING report request %s; Apple publishes its first reports one to two days later", appId, id);
+            return id;
+        } catch (AppStoreConnectException e) {
+            if (e.status() == 409) {
+                // another replica or sync created it meanwhile: use that one
+                Map<String, Object> raced = firstActive(ongoingRequests(appId));
+                if (raced != null) {
+                    return String.valueOf(raced.get("id"));
+                }
+                run.appWithoutRequest(appId, "App Store Connect refused to create an ONGOING request (409 " + e.code()
+                        + "): another request of that type is in the way");
+                return null;
+            }
+            if (e.status() == 403) {
+                run.appWithoutRequest(appId, "the API key may not create report requests (403): an Admin key must create the app's"
+                        + " ONGOING request once; keys with the Sales and Reports or Finance role can read it afterwards (asc.sync.read-only=true)");
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    private List<Map<String, Object>> ongoingRequests(String appId) {
+        List<Map<String, Object>> all = new ArrayList<>();
+        for (String next = "/v1/apps/" + appId + "/analyticsReportRequests?" + q("filter[accessType]") + "=ONGOING&limit=200"; next != null;) {
+            Page page = api.page(next);
+            all.addAll(page.data());
             next = page.next();
         }
-        String why = stoppedSeen ? "its ONGOING report request was stopped for inactivity" : "it has no ONGOING report request";
-        run.appWithoutRequest(appId, why);
+        return all;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> firstActive(List<Map<String, Object>> requests) {
+        for (Map<String, Object> request : requests) {
+            Map<String, Object> attributes = (Map<String, Object>) request.getOrDefault("attributes", Map.of());
+            if (!Boolean.TRUE.equals(attributes.get("stoppedDueToInactivity"))) {
+                return request;
+            }
+        }
         return null;
     }
 

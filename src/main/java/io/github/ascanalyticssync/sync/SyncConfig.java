@@ -71,8 +71,22 @@ public interface SyncConfig {
         @WithDefault("PT0S")
         Duration firstDelay();
 
-        /** The apps to sync (numeric Apple ids); all apps of the simulator when it runs here and this is unset. */
+        /** The apps to sync (numeric Apple ids); every app the key can see when unset. */
         Optional<List<String>> appIds();
+
+        /** Apps never to sync, even when listed or visible. */
+        Optional<List<String>> excludeAppIds();
+
+        /**
+         * Never create or delete report requests (for keys with the Sales and Reports or Finance role, which may only
+         * read): an app without an active ONGOING request is reported instead.
+         */
+        @WithDefault("false")
+        boolean readOnly();
+
+        /** Replace a request stopped for inactivity (delete it, then create a new one). */
+        @WithDefault("true")
+        boolean replaceStopped();
 
         /** Report categories to sync; all when unset. */
         Optional<List<String>> categories();

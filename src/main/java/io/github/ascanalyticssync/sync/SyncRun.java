@@ -158,7 +158,7 @@ public class SyncRun {
     }
 
     public void appWithoutRequest(String appId, String why) {
-        String problem = "app " + appId + ": " + why + "; an Admin key must create one (see the README)";
+        String problem = "app " + appId + ": " + why;
         problems.add(problem);
         LOG.warnf("Skipping app %s: %s", appId, why);
     }
