@@ -37,9 +37,12 @@ public class AppStoreConnectClient {
     private final URI base;
     private final ApiStats stats;
     private final java.time.Duration requestTimeout;
+    private final RateBudget budget;
     private final ObjectMapper json = new ObjectMapper();
 
-    public AppStoreConnectClient(HttpClient http, TokenIssuer tokens, String baseUrl, ApiStats stats, java.time.Duration requestTimeout) {
+    public AppStoreConnectClient(HttpClient http, TokenIssuer tokens, String baseUrl, ApiStats stats, java.time.Duration requestTimeout,
+            RateBudget budget) {
+        this.budget = budget;
         this.http = http;
         this.tokens = tokens;
         this.base = URI.create(baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl);
@@ -96,6 +99,7 @@ public class AppStoreConnectClient {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         }
         HttpResponse<String> response;
+        long[] ticket = budget.acquire();
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
@@ -104,9 +108,12 @@ public class AppStoreConnectClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AppStoreConnectException(endpoint, 0, "INTERRUPTED", "interrupted");
+        } finally {
+            budget.done(ticket);
         }
         int status = response.statusCode();
         stats.record(endpoint, status, response.headers().firstValue("X-Rate-Limit").orElse(null));
+        budget.observe(stats.limit(), stats.remaining());
         if (status == 204) {
             return json.createObjectNode();
         }
@@ -134,6 +141,9 @@ public class AppStoreConnectClient {
                     return null;
                 }
             }).orElse(null);
+            if (status == 429) {
+                budget.rateLimited(retryAfter);
+            }
             throw new AppStoreConnectException.Retryable(endpoint, status, code, detail, retryAfter);
         }
         throw new AppStoreConnectException(endpoint, status, code, detail);

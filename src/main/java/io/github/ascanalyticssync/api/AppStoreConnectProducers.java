@@ -32,7 +32,9 @@ public class AppStoreConnectProducers {
     @Named("appStoreConnect")
     AppStoreConnectClient client(SyncConfig config, TokenIssuer tokens, ApiStats stats, SimulatorConfig simulator, Endpoints endpoints) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(config.api().connectTimeout()).followRedirects(HttpClient.Redirect.NEVER).build();
-        return new AppStoreConnectClient(http, tokens, baseUrl(config, simulator, endpoints), stats, config.api().requestTimeout());
+        SyncConfig.RateLimit limit = config.sync().rateLimit();
+        return new AppStoreConnectClient(http, tokens, baseUrl(config, simulator, endpoints), stats, config.api().requestTimeout(),
+                new RateBudget(limit.callsPerWindow(), limit.window(), limit.reserve()));
     }
 
     /** The configured base URL; else the simulator's when it runs in this process; else Apple's. */

@@ -10,13 +10,12 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 /**
- * Apple's per-key quota over a rolling hour: every admitted call counts, {@code X-Rate-Limit} tells the remainder,
+ * Apple's per-key quota over a rolling hour (asc.simulator.rate-limit.window): every admitted call counts, {@code X-Rate-Limit} tells the remainder,
  * and a call over the limit is refused with 429 without counting.
  */
 @Singleton
 public class RateLimiter {
 
-    static final long WINDOW_MILLIS = 3_600_000L;
 
     /** The state of one key's window after a call: {@code remaining} is what the header announces. */
     public record Window(int limit, int remaining, boolean admitted) {
@@ -32,17 +31,19 @@ public class RateLimiter {
 
     private final Map<String, KeyWindow> windows = new ConcurrentHashMap<>();
     private volatile int limit;
+    private final long windowMillis;
 
     @Inject
     public RateLimiter(SimulatorConfig config) {
         this.limit = config.rateLimit().perHour();
+        this.windowMillis = config.rateLimit().window().toMillis();
     }
 
     public Window admit(String keyId) {
         KeyWindow w = windows.computeIfAbsent(keyId, k -> new KeyWindow());
         long now = System.currentTimeMillis();
         synchronized (w) {
-            while (!w.calls.isEmpty() && w.calls.peekFirst() <= now - WINDOW_MILLIS) {
+            while (!w.calls.isEmpty() && w.calls.peekFirst() <= now - windowMillis) {
                 w.calls.pollFirst();
             }
             if (w.calls.size() >= limit) {
@@ -60,7 +61,7 @@ public class RateLimiter {
         long now = System.currentTimeMillis();
         windows.forEach((key, w) -> {
             synchronized (w) {
-                long inWindow = w.calls.stream().filter(t -> t > now - WINDOW_MILLIS).count();
+                long inWindow = w.calls.stream().filter(t -> t > now - windowMillis).count();
                 out.put(key, Map.of("limit", limit, "inWindow", (int) inWindow, "remaining", Math.max(0, limit - (int) inWindow),
                         "maxInWindow", w.maxInWindow));
             }

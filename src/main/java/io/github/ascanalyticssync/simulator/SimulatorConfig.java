@@ -188,6 +188,10 @@ public interface SimulatorConfig {
 
         /** Seconds announced in {@code Retry-After} on a 429 (Apple documents no such header); absent: none. */
         OptionalInt retryAfterSeconds();
+
+        /** The rolling window of the quota: Apple's is an hour; tests shorten it. */
+        @WithDefault("1h")
+        java.time.Duration window();
     }
 
     /** Injected faults, all off by default. Each can also be changed at run time through {@code /simulator/faults}. */

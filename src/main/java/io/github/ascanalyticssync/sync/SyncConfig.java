@@ -110,6 +110,22 @@ public interface SyncConfig {
         long retryDelayMs();
 
         Download download();
+
+        RateLimit rateLimit();
+    }
+
+    /** The sync's share of the key's quota (Apple: about 3600 calls per rolling hour per key). */
+    interface RateLimit {
+        /** Most calls in any rolling window, across all routes and workers: safely under Apple's 3600. */
+        @WithDefault("3000")
+        int callsPerWindow();
+
+        @WithDefault("1h")
+        Duration window();
+
+        /** When Apple's announced remainder falls to this, calls are spread evenly over the window. */
+        @WithDefault("100")
+        int reserve();
     }
 
     interface Download {
