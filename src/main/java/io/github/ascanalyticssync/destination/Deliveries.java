@@ -56,8 +56,21 @@ public class Deliveries {
     @Inject
     SyncRun run;
 
+    /** The enabled destinations, worked out again only when the set of routes changes (not for every segment). */
+    private volatile List<String> names = List.of();
+    private volatile int routesSeen = -1;
+
     /** The names of the enabled destinations. */
     public List<String> names() {
+        int routes = camel.getRoutesSize();
+        if (routes != routesSeen) {
+            names = findNames();
+            routesSeen = routes;
+        }
+        return names;
+    }
+
+    private List<String> findNames() {
         List<String> names = new ArrayList<>();
         for (Route route : camel.getRoutes()) {
             String id = route.getRouteId();
@@ -70,7 +83,7 @@ public class Deliveries {
             }
         }
         names.sort(null);
-        return names;
+        return List.copyOf(names);
     }
 
     private String lacking(String deliveryId) {
@@ -132,7 +145,10 @@ public class Deliveries {
         String id = exchange.getMessage().getHeader("segmentId", String.class);
         if (lacking(id).isEmpty()) {
             fetcher.discardStaged(id);
-            run.segmentDelivered(exchange.getMessage().getHeader("appId", String.class));
+            if (!exchange.getMessage().getHeader("destinations", "", String.class).isEmpty()) {
+                // a segment only read again for its facts was already counted as skipped
+                run.segmentDelivered(exchange.getMessage().getHeader("appId", String.class));
+            }
         } else {
             run.segmentIncomplete(exchange.getMessage().getHeader("appId", String.class), id);
         }

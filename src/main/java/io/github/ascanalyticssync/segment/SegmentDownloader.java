@@ -62,6 +62,7 @@ public class SegmentDownloader {
         Path partial = staging.resolve("." + segmentId + ".part");
         String where = uri.getHost() + uri.getPath();
         HttpURLConnection connection = (HttpURLConnection) new URL(url).openConnection();
+        boolean complete = false;
         connection.setConnectTimeout((int) connectTimeout.toMillis());
         connection.setReadTimeout((int) readTimeout.toMillis());
         connection.setInstanceFollowRedirects(false);
@@ -98,13 +99,17 @@ public class SegmentDownloader {
                 throw new SegmentDownloadException("Segment " + segmentId + ": checksum " + actual + " does not match the announced " + checksum, false);
             }
             Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            complete = true;
             return target;
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         } catch (IOException e) {
             throw new SegmentDownloadException("Segment " + segmentId + ": " + where + " could not be reached (" + e.getClass().getSimpleName() + ")", false);
         } finally {
-            connection.disconnect();
+            if (!complete) {
+                // a broken or unread response must not be handed back to the keep-alive pool
+                connection.disconnect();
+            }
             Files.deleteIfExists(partial);
         }
     }
