@@ -32,22 +32,11 @@ public class ApiStats {
         }
     }
 
-    /** Calls by {@code "<METHOD> <path template> <status>"}. */
-    public Map<String, Long> calls() {
-        Map<String, Long> out = new TreeMap<>();
-        calls.forEach((k, v) -> out.put(k, v.get()));
-        return out;
-    }
-
     /** Calls by endpoint, all statuses together. */
     public Map<String, Long> callsByEndpoint() {
         Map<String, Long> out = new TreeMap<>();
         calls.forEach((k, v) -> out.merge(k.substring(0, k.lastIndexOf(' ')), v.get(), Long::sum));
         return out;
-    }
-
-    public long total() {
-        return calls.values().stream().mapToLong(AtomicLong::get).sum();
     }
 
     public Integer limit() {

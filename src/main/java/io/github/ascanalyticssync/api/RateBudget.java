@@ -96,8 +96,4 @@ public class RateBudget {
             notifyAll();
         }
     }
-
-    public int budget() {
-        return budget;
-    }
 }

@@ -61,10 +61,6 @@ public class SegmentFetcher {
         return staged.toFile();
     }
 
-    public Path staged(String segmentId) {
-        return downloader.staged(segmentId);
-    }
-
     public void discardStaged(String segmentId) {
         try {
             Files.deleteIfExists(downloader.staged(segmentId));
