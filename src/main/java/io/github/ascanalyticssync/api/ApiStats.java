@@ -1,5 +1,10 @@
 package io.github.ascanalyticssync.api;
 
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,8 +24,20 @@ public class ApiStats {
     private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
     private volatile Integer limit;
     private volatile Integer remaining;
+    private volatile LocalDate serverToday;
 
     void record(String endpoint, int status, String rateLimitHeader) {
+        record(endpoint, status, rateLimitHeader, null);
+    }
+
+    void record(String endpoint, int status, String rateLimitHeader, String dateHeader) {
+        if (dateHeader != null) {
+            try {
+                serverToday = ZonedDateTime.parse(dateHeader, DateTimeFormatter.RFC_1123_DATE_TIME).withZoneSameInstant(ZoneOffset.UTC).toLocalDate();
+            } catch (DateTimeParseException e) {
+                // a malformed Date header leaves the last good one (or the local clock) in charge
+            }
+        }
         calls.computeIfAbsent(endpoint + " " + status, k -> new AtomicLong()).incrementAndGet();
         if (rateLimitHeader != null) {
             Matcher l = LIMIT.matcher(rateLimitHeader);
@@ -45,5 +62,14 @@ public class ApiStats {
 
     public Integer remaining() {
         return remaining;
+    }
+
+    /**
+     * Today (UTC) by App Store Connect's clock, from the {@code Date} header of its last response; the local clock
+     * before the first response. Processing dates are compared with this, so a skewed local clock cannot hide a day.
+     */
+    public LocalDate serverToday() {
+        LocalDate d = serverToday;
+        return d != null ? d : LocalDate.now(ZoneOffset.UTC);
     }
 }

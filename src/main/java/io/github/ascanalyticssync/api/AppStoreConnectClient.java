@@ -112,7 +112,7 @@ public class AppStoreConnectClient {
             budget.done(ticket);
         }
         int status = response.statusCode();
-        stats.record(endpoint, status, response.headers().firstValue("X-Rate-Limit").orElse(null));
+        stats.record(endpoint, status, response.headers().firstValue("X-Rate-Limit").orElse(null), response.headers().firstValue("Date").orElse(null));
         budget.observe(stats.limit(), stats.remaining());
         if (status == 204) {
             return json.createObjectNode();

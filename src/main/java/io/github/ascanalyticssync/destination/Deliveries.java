@@ -37,6 +37,11 @@ public class Deliveries {
 
     private static final String PREFIX = "deliver-";
 
+    /** What a consumer must do with overlapping instances, in every manifest. */
+    static final String RESTATEMENT = "Apple restates recent days: for each app, report, granularity and Date, keep only the rows of"
+            + " the instance with the latest processingDate (ONGOING and ONE_TIME_SNAPSHOT alike); never add rows of the same Date"
+            + " from different instances";
+
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Inject
@@ -101,7 +106,7 @@ public class Deliveries {
         m.setHeader("granularity", attributes.get("granularity"));
         m.setHeader("processingDate", attributes.get("processingDate"));
         m.setHeader("reportSlug", Layout.slug(m.getHeader("reportName", String.class)));
-        m.setHeader("instanceDir", Layout.instanceDir(m.getHeader("appId", String.class), m.getHeader("reportName", String.class),
+        m.setHeader("instanceDir", Layout.instanceDir(m.getHeader("appId", String.class), m.getHeader("accessType", String.class), m.getHeader("reportName", String.class),
                 String.valueOf(attributes.get("granularity")), String.valueOf(attributes.get("processingDate"))));
     }
 
@@ -195,6 +200,11 @@ public class Deliveries {
             s.put("lastDate", facts.lastDate());
             segments.add(s);
         }
+        String first = segments.stream().map(x -> (String) x.get("firstDate")).filter(java.util.Objects::nonNull).min(String::compareTo).orElse(null);
+        String last = segments.stream().map(x -> (String) x.get("lastDate")).filter(java.util.Objects::nonNull).max(String::compareTo).orElse(null);
+        manifest.put("firstDate", first);
+        manifest.put("lastDate", last);
+        manifest.put("restatement", RESTATEMENT);
         manifest.put("segments", segments);
         String deliveryId = "manifest:" + instanceId;
         byte[] body = json.writeValueAsBytes(manifest);
@@ -222,6 +232,7 @@ public class Deliveries {
         metadata.put("app-id", m.getHeader("appId", String.class));
         metadata.put("report", m.getHeader("reportName", String.class));
         metadata.put("report-id", m.getHeader("reportId", String.class));
+        metadata.put("access-type", m.getHeader("accessType", String.class));
         metadata.put("granularity", m.getHeader("granularity", String.class));
         metadata.put("processing-date", m.getHeader("processingDate", String.class));
         metadata.put("instance-id", m.getHeader("instanceId", String.class));

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * Where a segment and a manifest go at every destination, Hive-style:
- * {@code app_id=<id>/report=<slug>/granularity=<G>/processing_date=<YYYY-MM-DD>/<segment-id>.tsv.gz}.
+ * {@code app_id=<id>/access_type=<ONGOING|ONE_TIME_SNAPSHOT>/report=<slug>/granularity=<G>/processing_date=<YYYY-MM-DD>/<segment-id>.tsv.gz}.
  */
 public final class Layout {
 
@@ -18,8 +18,8 @@ public final class Layout {
         return reportName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
     }
 
-    public static String instanceDir(String appId, String reportName, String granularity, String processingDate) {
-        return "app_id=" + appId + "/report=" + slug(reportName) + "/granularity=" + granularity + "/processing_date=" + processingDate;
+    public static String instanceDir(String appId, String accessType, String reportName, String granularity, String processingDate) {
+        return "app_id=" + appId + "/access_type=" + accessType + "/report=" + slug(reportName) + "/granularity=" + granularity + "/processing_date=" + processingDate;
     }
 
     public static String segmentFile(String instanceDir, String segmentId) {

@@ -39,6 +39,12 @@ public class LedgerProducers {
         return fileStore(config.state().dir(), "instance-ledger.txt");
     }
 
+    @Produces
+    @Singleton
+    StateStore stateStore(SyncConfig config) {
+        return new FileStateStore(config.state().dir().resolve("state.properties"));
+    }
+
     void close(@Disposes @Named("deliveryLedger") IdempotentRepository ledger) {
         ServiceHelper.stopService(ledger);
     }

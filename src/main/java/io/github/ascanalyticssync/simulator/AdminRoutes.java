@@ -70,7 +70,7 @@ public class AdminRoutes {
             clock.advanceDays(Long.parseLong(ctx.queryParams().get("days") == null ? "1" : ctx.queryParams().get("days")));
             return clockView();
         }));
-        get(router, "/simulator/calls", ctx -> Map.of("calls", log.calls(), "byEndpoint", log.totalsByEndpoint()));
+        get(router, "/simulator/calls", ctx -> Map.of("calls", log.calls(), "byEndpoint", log.totalsByEndpoint(), "filters", log.filters()));
         get(router, "/simulator/downloads", ctx -> Map.of("downloads", log.downloads()));
         router.route(HttpMethod.DELETE, "/simulator/calls").blockingHandler(ctx -> reply(ctx, () -> {
             log.reset();
@@ -186,7 +186,8 @@ public class AdminRoutes {
 
     /**
      * Every segment the live requests offer today, with the checksum, size and rows a client should end up with.
-     * Filters: {@code appId}, {@code accessType}, {@code granularity}, {@code category}, {@code report} (name).
+     * Filters: {@code appId}, {@code accessType}, {@code granularity}, {@code processingDate}, {@code category},
+     * {@code report} (name).
      */
     private Map<String, Object> catalogue(RoutingContext ctx) {
         var q = ctx.queryParams();
@@ -203,7 +204,8 @@ public class AdminRoutes {
                     continue;
                 }
                 for (Instance i : world.instances(report)) {
-                    if (q.get("granularity") != null && !q.get("granularity").equals(i.granularity().name())) {
+                    if ((q.get("granularity") != null && !q.get("granularity").equals(i.granularity().name()))
+                            || (q.get("processingDate") != null && !q.get("processingDate").equals(i.processingDate().toString()))) {
                         continue;
                     }
                     instances++;

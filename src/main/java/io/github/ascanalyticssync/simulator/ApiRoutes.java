@@ -1,6 +1,9 @@
 package io.github.ascanalyticssync.simulator;
 
 import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,11 +76,13 @@ public class ApiRoutes {
     private final CallLog log;
     private final Endpoints endpoints;
     private final SimulatorConfig config;
+    private final SimulatorClock clock;
     private final ObjectMapper json = new ObjectMapper();
 
     @Inject
     public ApiRoutes(World world, SegmentFiles files, Presigner presigner, Authenticator authenticator, RateLimiter rateLimiter,
-            FaultPlan faults, CallLog log, Endpoints endpoints, SimulatorConfig config) {
+            FaultPlan faults, CallLog log, Endpoints endpoints, SimulatorConfig config, SimulatorClock clock) {
+        this.clock = clock;
         this.world = world;
         this.files = files;
         this.presigner = presigner;
@@ -193,7 +198,11 @@ public class ApiRoutes {
             body = errorBody(ApiError.serverError());
         }
         log.call(endpoint, status, keyId);
+        ctx.queryParams().names().stream().filter(n -> n.startsWith("filter[")).forEach(n -> log.filter(endpoint, n));
         ctx.response().setStatusCode(status);
+        // the simulated day with the real time of day, as Apple's servers announce their clock
+        ctx.response().putHeader("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                clock.today().atTime(LocalTime.now(ZoneOffset.UTC)).atOffset(ZoneOffset.UTC)));
         if (body == null) {
             ctx.response().end();
         } else {

@@ -34,6 +34,19 @@ public class CallLog {
 
     private final Map<CallKey, AtomicLong> calls = new ConcurrentHashMap<>();
     private final Map<String, Downloads> downloads = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> filters = new ConcurrentHashMap<>();
+
+    /** A call used a {@code filter[...]} parameter. */
+    public void filter(String endpoint, String parameter) {
+        filters.computeIfAbsent(endpoint + " " + parameter, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    /** How many calls used each filter, as {@code "<endpoint> filter[...]"}. */
+    public Map<String, Long> filters() {
+        Map<String, Long> out = new TreeMap<>();
+        filters.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
 
     /** {@code endpoint} is the OpenAPI operation id, or {@code unknown} for paths that match none. */
     public void call(String endpoint, int status, String key) {
@@ -79,6 +92,7 @@ public class CallLog {
 
     public void reset() {
         calls.clear();
+        filters.clear();
         downloads.clear();
     }
 }

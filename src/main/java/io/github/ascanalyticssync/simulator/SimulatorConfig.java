@@ -145,6 +145,12 @@ public interface SimulatorConfig {
         /** The simulated "today"; the real UTC date when absent. Tests move it through {@code /simulator/clock}. */
         Optional<LocalDate> today();
 
+        /**
+         * Processing dates on which Apple publishes no ONGOING instance at all, as it sometimes does (a permanent gap
+         * the client should report).
+         */
+        Optional<List<LocalDate>> skippedDates();
+
         /** Most segments in one instance. */
         @WithDefault("3")
         int maxSegmentsPerInstance();

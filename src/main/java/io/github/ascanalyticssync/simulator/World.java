@@ -232,7 +232,11 @@ public class World {
             from = config.lifecycle().snapshotHistoryStart().plusDays(1);
             to = q.createdOn;
         }
+        List<LocalDate> skipped = q.accessType == AccessType.ONGOING ? config.data().skippedDates().orElse(List.of()) : List.of();
         for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
+            if (skipped.contains(d)) {
+                continue;
+            }
             for (Granularity g : report.type().granularities()) {
                 if (produces(g, d)) {
                     String id = Ids.uuid(seed, "instance", report.id(), g, d);

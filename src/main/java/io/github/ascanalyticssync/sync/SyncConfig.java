@@ -88,6 +88,32 @@ public interface SyncConfig {
         @WithDefault("true")
         boolean replaceStopped();
 
+        /**
+         * Also deliver each app's ONE_TIME_SNAPSHOT (history back to 2024): an existing snapshot request is reused; one
+         * is created (Admin key) only when none exists and none was asked for within {@link #snapshotCooldownDays()}.
+         */
+        @WithDefault("false")
+        boolean snapshot();
+
+        /** Apple allows one ONE_TIME_SNAPSHOT per app this often, deleted ones included (UNCONFIRMED: about 31 days). */
+        @WithDefault("31")
+        int snapshotCooldownDays();
+
+        /** Days Apple keeps an instance listed; older processing dates missed are gone (only a snapshot brings them back). */
+        @WithDefault("35")
+        int retentionDays();
+
+        /**
+         * A routine listing asks ({@code filter[processingDate]}) for the days since the last complete listing, plus
+         * this many days before it, for instances Apple publishes late. It costs no extra call.
+         */
+        @WithDefault("7")
+        int lookbackDays();
+
+        /** Reports walked at the same time (instances, segments, downloads); the rate budget holds across all of them. */
+        @WithDefault("4")
+        int parallelReports();
+
         /** Report categories to sync; all when unset. */
         Optional<List<String>> categories();
 

@@ -33,7 +33,7 @@ public class SyncRun {
 
     /** What one sync did. */
     public record Summary(Instant started, Duration duration, long newSegments, long skippedSegments, long failedSegments,
-            long instancesCompleted, long instancesAlreadyComplete, long bytes, List<String> problems, Map<String, Long> apiCalls,
+            long instancesCompleted, long instancesAlreadyComplete, long bytes, List<String> problems, List<String> warnings, Map<String, Long> apiCalls,
             Integer rateLimitRemaining, Integer rateLimit) {
 
         public boolean complete() {
@@ -63,6 +63,7 @@ public class SyncRun {
     private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
     private final Map<String, AppProgress> apps = new ConcurrentHashMap<>();
     private final List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<String> warnings = java.util.Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong newSegments = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -87,6 +88,7 @@ public class SyncRun {
         }
         apps.clear();
         problems.clear();
+        warnings.clear();
         for (AtomicLong c : List.of(newSegments, skipped, failed, completed, alreadyComplete, bytes)) {
             c.set(0);
         }
@@ -113,7 +115,7 @@ public class SyncRun {
                 }
             });
             Summary s = new Summary(started, Duration.between(started, Instant.now()), newSegments.get(), skipped.get(), failed.get(),
-                    completed.get(), alreadyComplete.get(), bytes.get(), List.copyOf(problems), calls, apiStats.remaining(), apiStats.limit());
+                    completed.get(), alreadyComplete.get(), bytes.get(), List.copyOf(problems), List.copyOf(warnings), calls, apiStats.remaining(), apiStats.limit());
             last = s;
             LOG.infof("Sync finished in %.1f s: %d new segment(s) (%s), %d skipped (already everywhere), %d failed; %d instance(s) completed, "
                     + "%d already complete; %d API call(s) %s; rate limit remaining %s of %s",
@@ -161,6 +163,12 @@ public class SyncRun {
         String problem = "app " + appId + ": " + why;
         problems.add(problem);
         LOG.warnf("Skipping app %s: %s", appId, why);
+    }
+
+    /** Something the user should know that does not make the sync incomplete (a date Apple skipped, data lost to retention). */
+    public void warn(String warning) {
+        warnings.add(warning);
+        LOG.warn(warning);
     }
 
     public void downloaded(String appId, long size) {

@@ -130,7 +130,7 @@ class DestinationsTest {
     }
 
     private static String key(Map<String, Object> s) {
-        return Layout.segmentFile(Layout.instanceDir(String.valueOf(s.get("appId")), String.valueOf(s.get("reportName")),
+        return Layout.segmentFile(Layout.instanceDir(String.valueOf(s.get("appId")), String.valueOf(s.get("accessType")), String.valueOf(s.get("reportName")),
                 String.valueOf(s.get("granularity")), String.valueOf(s.get("processingDate"))), String.valueOf(s.get("segmentId")));
     }
 
@@ -186,6 +186,7 @@ class DestinationsTest {
         assertEquals(expected.get(0).get("checksum"), metadata.get("checksum-md5"));
         assertEquals(expected.get(0).get("processingDate"), metadata.get("processing-date"));
         assertEquals(expected.get(0).get("granularity"), metadata.get("granularity"));
+        assertEquals(expected.get(0).get("accessType"), metadata.get("access-type"));
 
         List<ConsumerRecord<String, String>> records = records();
         assertKafkaHasEveryRowOnce(records, expected, instances);

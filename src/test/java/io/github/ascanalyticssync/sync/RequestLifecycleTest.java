@@ -9,6 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.inject.spi.CDI;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -18,7 +24,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 
-/** Each app's ONGOING request is reused when active, created when missing, replaced when stopped for inactivity. */
+/**
+ * Each app's ONGOING request is reused when active, created when missing, replaced when stopped for inactivity, and
+ * settled on one when two syncs race to create it.
+ */
 @QuarkusTest
 @TestProfile(SyncTest.TwoCategories.class)
 class RequestLifecycleTest {
@@ -83,5 +92,30 @@ class RequestLifecycleTest {
         List<Map<String, Object>> now = liveOngoing(app(0));
         assertEquals(1, now.size());
         assertFalse(now.get(0).get("id").equals(before), "a new request replaced the stopped one");
+    }
+
+    @Test
+    void twoSyncsRacingToCreateTheRequestSettleOnOne() throws Exception {
+        String appId = app(0);
+        deleteRequestsOf(appId);
+        // slow calls: both syncs list (nothing), then both create; App Store Connect accepts one and answers 409 to the other
+        simulator().body(Map.of("latencyFixedMs", 300)).put("/simulator/faults").then().statusCode(200);
+        AscWalk walk = CDI.current().select(AscWalk.class).get();
+        ExecutorService syncs = Executors.newFixedThreadPool(2);
+        try {
+            Future<List<Map<String, String>>> a = syncs.submit(() -> walk.requests(appId));
+            Future<List<Map<String, String>>> b = syncs.submit(() -> walk.requests(appId));
+            List<Map<String, String>> first = a.get(30, TimeUnit.SECONDS);
+            assertEquals(1, first.size());
+            assertEquals(first, b.get(30, TimeUnit.SECONDS), "both use the same request");
+        } finally {
+            syncs.shutdownNow();
+        }
+        List<Map<String, Object>> now = liveOngoing(appId);
+        assertEquals(1, now.size());
+        List<Map<String, Object>> creates = simulator().get("/simulator/calls").then().extract().jsonPath()
+                .getList("calls.findAll { it.endpoint == 'analyticsReportRequests_createInstance' }");
+        assertEquals(Map.of(201, 1L, 409, 1L), creates.stream().collect(java.util.stream.Collectors.toMap(c -> ((Number) c.get("status")).intValue(),
+                c -> ((Number) c.get("count")).longValue())), "one create won, the other met 409 and listed again");
     }
 }

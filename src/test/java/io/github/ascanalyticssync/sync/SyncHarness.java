@@ -22,6 +22,7 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.spi.IdempotentRepository;
 
 import io.github.ascanalyticssync.destination.Layout;
+import io.github.ascanalyticssync.ledger.StateStore;
 import io.github.ascanalyticssync.simulator.Endpoints;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
@@ -44,6 +45,7 @@ final class SyncHarness {
         simulator().post("/simulator/reset").then().statusCode(200);
         ledger("deliveryLedger").clear();
         ledger("instanceLedger").clear();
+        CDI.current().select(StateStore.class).get().clear();
         deleteTree(REPORTS);
         deleteTree(STATE.resolve("staging"));
         deleteTree(STATE.resolve("segments"));
@@ -72,7 +74,7 @@ final class SyncHarness {
     }
 
     static Path segmentFile(Map<String, Object> s) {
-        return REPORTS.resolve(Layout.segmentFile(Layout.instanceDir(String.valueOf(s.get("appId")), String.valueOf(s.get("reportName")),
+        return REPORTS.resolve(Layout.segmentFile(Layout.instanceDir(String.valueOf(s.get("appId")), String.valueOf(s.get("accessType")), String.valueOf(s.get("reportName")),
                 String.valueOf(s.get("granularity")), String.valueOf(s.get("processingDate"))), String.valueOf(s.get("segmentId"))));
     }
 

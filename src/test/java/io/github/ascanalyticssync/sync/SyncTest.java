@@ -40,11 +40,15 @@ import io.quarkus.test.junit.TestProfile;
 @TestProfile(SyncTest.TwoCategories.class)
 class SyncTest {
 
-    /** Two categories (21 reports per app) keep each sync to a few seconds. */
+    /**
+     * Two categories (21 reports per app) keep each sync to a few seconds. One report at a time: the injected faults
+     * count calls ("every 5th"), so each test knows which exchange meets which fault. Parallel walks are tested by
+     * IncrementalSyncTest, RateBudgetTest and DestinationsTest.
+     */
     public static class TwoCategories implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("asc.sync.categories", "COMMERCE,APP_USAGE");
+            return Map.of("asc.sync.categories", "COMMERCE,APP_USAGE", "asc.sync.parallel-reports", "1");
         }
     }
 
@@ -94,6 +98,8 @@ class SyncTest {
             List<Map<String, Object>> segments = byInstance.getOrDefault(manifest.get("instanceId").asText(), List.of());
             assertEquals(segments.size(), manifest.get("segments").size(), manifestFile.toString());
             assertEquals("ONGOING", manifest.get("accessType").asText());
+            assertTrue(manifest.get("restatement").asText().contains("latest processingDate"));
+            TreeSet<String> instanceDates = new TreeSet<>();
             for (JsonNode s : manifest.get("segments")) {
                 Map<String, Object> c = segments.stream().filter(x -> x.get("segmentId").equals(s.get("segmentId").asText())).findFirst().orElseThrow();
                 assertEquals(c.get("checksum"), s.get("checksum").asText());
@@ -103,6 +109,7 @@ class SyncTest {
                 assertEquals(c.get("granularity"), manifest.get("granularity").asText());
                 assertEquals(c.get("processingDate"), manifest.get("processingDate").asText());
                 TreeSet<String> dates = datesIn(manifestFile.resolveSibling(s.get("file").asText()));
+                instanceDates.addAll(dates);
                 if (dates.isEmpty()) {
                     assertTrue(s.get("firstDate").isNull());
                 } else {
@@ -111,6 +118,9 @@ class SyncTest {
                 }
                 checked++;
             }
+            // the instance's Date range, what a consumer needs to replace the rows of earlier processing dates
+            assertEquals(instanceDates.isEmpty() ? null : instanceDates.first(), manifest.get("firstDate").textValue(), manifestFile.toString());
+            assertEquals(instanceDates.isEmpty() ? null : instanceDates.last(), manifest.get("lastDate").textValue());
         }
         assertEquals(expected.size(), checked, "every segment is described by its manifest");
     }

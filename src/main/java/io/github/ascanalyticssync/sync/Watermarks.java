@@ -1,0 +1,208 @@
+package io.github.ascanalyticssync.sync;
+
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
+import org.apache.camel.spi.IdempotentRepository;
+
+import io.github.ascanalyticssync.api.ApiStats;
+import io.github.ascanalyticssync.destination.Layout;
+import io.github.ascanalyticssync.ledger.StateStore;
+
+/**
+ * What an ONGOING report has delivered, kept in the {@link StateStore} beside the ledgers:
+ * <ul>
+ * <li>{@code watermark/<app>/<report>/<granularity>}: the latest processing date delivered with every earlier
+ * instance seen delivered too;</li>
+ * <li>{@code listed/<app>/<report>/<granularities>}: App Store Connect's date at the last listing after which
+ * nothing was pending. The next listing asks only for the days since then (less {@code lookback-days}).</li>
+ * </ul>
+ * After each listing the dates seen are checked against the schedule: a date Apple skipped is a warning; dates that
+ * passed Apple's retention before they were synced are a warning with the backfill hint.
+ */
+@ApplicationScoped
+@Named("watermarks")
+public class Watermarks {
+
+    static final String SEEN = "ascInstancesSeen";
+
+    /** A publication later than this after the previous one (beyond the schedule's step) leaves a gap. */
+    private static final Map<String, Integer> TOLERANCE_DAYS = Map.of("DAILY", 0, "WEEKLY", 3, "MONTHLY", 5);
+
+    @Inject
+    StateStore store;
+
+    @Inject
+    @Named("instanceLedger")
+    IdempotentRepository instanceLedger;
+
+    @Inject
+    ApiStats apiStats;
+
+    @Inject
+    SyncConfig config;
+
+    @Inject
+    SyncRun run;
+
+    /** Gaps already reported by this process: each is told once. */
+    private final Set<String> told = ConcurrentHashMap.newKeySet();
+
+    static String watermarkKey(String appId, String reportName, String granularity) {
+        return "watermark/" + appId + "/" + Layout.slug(reportName) + "/" + granularity;
+    }
+
+    private String listedKey(String appId, String reportName) {
+        return "listed/" + appId + "/" + Layout.slug(reportName) + "/" + String.join("+", AscWalk.granularities(config));
+    }
+
+    public java.util.Optional<LocalDate> watermark(String appId, String reportName, String granularity) {
+        return store.get(watermarkKey(appId, reportName, granularity)).map(LocalDate::parse);
+    }
+
+    /**
+     * The {@code filter[processingDate]} value of a routine listing: every day from the last complete listing, less
+     * the look-back, to tomorrow (Apple's processing dates follow its own time zone). Null for the first listing of
+     * a report, for snapshots, and when the last complete listing is older than the retention: then all is listed.
+     */
+    public String processingDates(@Header("appId") String appId, @Header("reportName") String reportName, @Header("accessType") String accessType) {
+        if (!"ONGOING".equals(accessType)) {
+            return null;
+        }
+        LocalDate listed = store.get(listedKey(appId, reportName)).map(LocalDate::parse).orElse(null);
+        if (listed == null) {
+            return null;
+        }
+        LocalDate today = apiStats.serverToday();
+        LocalDate from = listed.minusDays(config.sync().lookbackDays());
+        if (!from.isAfter(today.minusDays(config.sync().retentionDays()))) {
+            return null;
+        }
+        List<String> dates = new ArrayList<>();
+        for (LocalDate d = from; !d.isAfter(today.plusDays(1)); d = d.plusDays(1)) {
+            dates.add(d.toString());
+        }
+        return String.join(",", dates);
+    }
+
+    /** Remembers the instances of the page in the body for {@link #listed}. */
+    @SuppressWarnings("unchecked")
+    public void seen(Exchange exchange) {
+        List<Map<String, Object>> seen = exchange.getProperty(SEEN, List.class);
+        if (seen == null) {
+            seen = new ArrayList<>();
+            exchange.setProperty(SEEN, seen);
+        }
+        seen.addAll(exchange.getMessage().getBody(List.class));
+    }
+
+    /**
+     * After the whole listing of an ONGOING report was walked: reports gaps, moves each granularity's watermark over
+     * the instances now complete, and records the listing as complete when nothing is pending.
+     */
+    @SuppressWarnings("unchecked")
+    public void listed(Exchange exchange) {
+        List<Map<String, Object>> seen = exchange.getProperty(SEEN, List.class);
+        exchange.removeProperty(SEEN);
+        String appId = exchange.getMessage().getHeader("appId", String.class);
+        String reportName = exchange.getMessage().getHeader("reportName", String.class);
+        if (!"ONGOING".equals(exchange.getMessage().getHeader("accessType")) || seen == null) {
+            return;
+        }
+        LocalDate today = apiStats.serverToday();
+        Map<String, TreeMap<LocalDate, List<String>>> byGranularity = new TreeMap<>();
+        for (Map<String, Object> instance : seen) {
+            Map<String, Object> attributes = (Map<String, Object>) instance.getOrDefault("attributes", Map.of());
+            String granularity = String.valueOf(attributes.get("granularity")).toUpperCase(Locale.ROOT);
+            LocalDate date;
+            try {
+                date = LocalDate.parse(String.valueOf(attributes.get("processingDate")));
+            } catch (DateTimeParseException e) {
+                run.warn("report " + reportName + " of app " + appId + ": instance " + instance.get("id") + " has no valid processingDate ("
+                        + attributes.get("processingDate") + "); it is delivered but not counted in the watermark");
+                continue;
+            }
+            byGranularity.computeIfAbsent(granularity, g -> new TreeMap<>()).computeIfAbsent(date, d -> new ArrayList<>())
+                    .add(String.valueOf(instance.get("id")));
+        }
+        boolean pending = false;
+        for (var entry : byGranularity.entrySet()) {
+            String granularity = entry.getKey();
+            String key = watermarkKey(appId, reportName, granularity);
+            LocalDate mark = store.get(key).map(LocalDate::parse).orElse(null);
+            reportGaps(appId, reportName, granularity, mark, entry.getValue().keySet(), today);
+            LocalDate advanced = mark;
+            for (var day : entry.getValue().entrySet()) {
+                boolean complete = day.getValue().stream().allMatch(instanceLedger::contains);
+                if (!complete) {
+                    pending = true;
+                    break;
+                }
+                if (advanced == null || day.getKey().isAfter(advanced)) {
+                    advanced = day.getKey();
+                }
+            }
+            if (advanced != null && !advanced.equals(mark)) {
+                store.put(key, advanced.toString());
+            }
+        }
+        if (!pending) {
+            store.put(listedKey(appId, reportName), today.toString());
+        }
+    }
+
+    /** Compares the processing dates seen with the schedule, from the watermark on. */
+    private void reportGaps(String appId, String reportName, String granularity, LocalDate mark, Set<LocalDate> dates, LocalDate today) {
+        Integer tolerance = TOLERANCE_DAYS.get(granularity);
+        if (tolerance == null) {
+            return;
+        }
+        LocalDate previous = mark;
+        LocalDate oldestKept = today.minusDays(config.sync().retentionDays() - 1L);
+        for (LocalDate date : dates.stream().sorted(Comparator.naturalOrder()).toList()) {
+            if (previous != null && date.isAfter(previous)) {
+                LocalDate expected = next(granularity, previous);
+                if (date.isAfter(expected.plusDays(tolerance))) {
+                    LocalDate lastMissing = date.minusDays(1);
+                    String what = "report " + reportName + " (" + granularity + ") of app " + appId + ": no instance for processing dates "
+                            + expected + " to " + lastMissing;
+                    if (told.add(appId + "/" + reportName + "/" + granularity + "/" + expected)) {
+                        if (expected.isBefore(oldestKept)) {
+                            run.warn(what + "; Apple deleted them after " + config.sync().retentionDays()
+                                    + " days before this sync could read them. Only a ONE_TIME_SNAPSHOT brings them back:"
+                                    + " run once with asc.sync.snapshot=true (an Admin key, at most once per app every "
+                                    + config.sync().snapshotCooldownDays() + " days)");
+                        } else {
+                            run.warn(what + ": Apple published none (it sometimes skips a date); nothing to deliver");
+                        }
+                    }
+                }
+            }
+            if (previous == null || date.isAfter(previous)) {
+                previous = date;
+            }
+        }
+    }
+
+    private static LocalDate next(String granularity, LocalDate date) {
+        return switch (granularity) {
+            case "WEEKLY" -> date.plusWeeks(1);
+            case "MONTHLY" -> date.plusMonths(1);
+            default -> date.plusDays(1);
+        };
+    }
+}
