@@ -12,7 +12,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /** API calls by endpoint and status, and the quota App Store Connect last announced in {@code X-Rate-Limit}. */
 @ApplicationScoped
@@ -30,7 +35,19 @@ public class ApiStats {
         record(endpoint, status, rateLimitHeader, null);
     }
 
+    @Inject
+    MeterRegistry registry;
+
+    @PostConstruct
+    void gauges() {
+        Gauge.builder("asc.api.rate.limit.remaining", this, s -> s.remaining == null ? Double.NaN : s.remaining)
+                .description("Calls left in Apple's rolling hour, as its X-Rate-Limit header last said").register(registry);
+        Gauge.builder("asc.api.rate.limit", this, s -> s.limit == null ? Double.NaN : s.limit)
+                .description("Apple's hourly call limit for the key, as its X-Rate-Limit header last said").register(registry);
+    }
+
     void record(String endpoint, int status, String rateLimitHeader, String dateHeader) {
+        registry.counter("asc.api.calls", "endpoint", endpoint, "status", Integer.toString(status)).increment();
         if (dateHeader != null) {
             try {
                 serverToday = ZonedDateTime.parse(dateHeader, DateTimeFormatter.RFC_1123_DATE_TIME).withZoneSameInstant(ZoneOffset.UTC).toLocalDate();

@@ -8,6 +8,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Named;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
 import io.github.ascanalyticssync.simulator.Endpoints;
 import io.github.ascanalyticssync.simulator.SimulatorConfig;
 import io.github.ascanalyticssync.sync.SyncConfig;
@@ -30,11 +33,16 @@ public class AppStoreConnectProducers {
     @Produces
     @ApplicationScoped
     @Named("appStoreConnect")
-    AppStoreConnectClient client(SyncConfig config, TokenIssuer tokens, ApiStats stats, SimulatorConfig simulator, Endpoints endpoints) {
+    AppStoreConnectClient client(SyncConfig config, TokenIssuer tokens, ApiStats stats, SimulatorConfig simulator, Endpoints endpoints,
+            MeterRegistry registry) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(config.api().connectTimeout()).followRedirects(HttpClient.Redirect.NEVER).build();
         SyncConfig.RateLimit limit = config.sync().rateLimit();
-        return new AppStoreConnectClient(http, tokens, baseUrl(config, simulator, endpoints), stats, config.api().requestTimeout(),
-                new RateBudget(limit.callsPerWindow(), limit.window(), limit.reserve()));
+        RateBudget budget = new RateBudget(limit.callsPerWindow(), limit.window(), limit.reserve());
+        Gauge.builder("asc.api.budget.used", budget, RateBudget::used).description("API calls counted in the sync's current rate window")
+                .register(registry);
+        Gauge.builder("asc.api.budget.limit", budget, RateBudget::budget).description("The sync's budget of API calls per rate window")
+                .register(registry);
+        return new AppStoreConnectClient(http, tokens, baseUrl(config, simulator, endpoints), stats, config.api().requestTimeout(), budget);
     }
 
     /** The configured base URL; else the simulator's when it runs in this process; else Apple's. */

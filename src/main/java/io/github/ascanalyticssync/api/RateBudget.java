@@ -72,6 +72,17 @@ public class RateBudget {
         }
     }
 
+    /** Calls counted in the current window (in flight included). */
+    public synchronized int used() {
+        long now = System.nanoTime();
+        calls.removeIf(c -> c[0] <= now - windowNanos);
+        return calls.size();
+    }
+
+    public int budget() {
+        return budget;
+    }
+
     public synchronized void done(long[] ticket) {
         ticket[0] = System.nanoTime();
         notifyAll();

@@ -78,6 +78,15 @@ public class SyncRun {
     @Inject
     SyncStartup startup;
 
+    @Inject
+    SyncMetrics metrics;
+
+    @Inject
+    SyncHealth destinationHealth;
+
+    private volatile List<String> walkedApps = List.of();
+    private final java.util.Set<String> failedApps = ConcurrentHashMap.newKeySet();
+
     /** Starts a sync and returns the apps to walk; none when the start-up checks failed (the application is stopping). */
     public List<String> begin() {
         if (!startup.awaitChecks()) {
@@ -89,6 +98,9 @@ public class SyncRun {
         apps.clear();
         problems.clear();
         warnings.clear();
+        failedApps.clear();
+        walkedApps = List.of();
+        destinationHealth.syncStarted();
         for (AtomicLong c : List.of(newSegments, skipped, failed, completed, alreadyComplete, bytes)) {
             c.set(0);
         }
@@ -97,6 +109,7 @@ public class SyncRun {
         callsAtStart = apiStats.callsByEndpoint();
         try {
             List<String> ids = walk.appIds();
+            walkedApps = ids;
             LOG.infof("Sync started: %d app(s)", ids.size());
             return ids;
         } catch (RuntimeException e) {
@@ -117,6 +130,9 @@ public class SyncRun {
             Summary s = new Summary(started, Duration.between(started, Instant.now()), newSegments.get(), skipped.get(), failed.get(),
                     completed.get(), alreadyComplete.get(), bytes.get(), List.copyOf(problems), List.copyOf(warnings), calls, apiStats.remaining(), apiStats.limit());
             last = s;
+            metrics.syncFinished(s.duration(), s.complete());
+            destinationHealth.syncFinished();
+            walkedApps.stream().filter(a -> !failedApps.contains(a)).forEach(metrics::appSynced);
             LOG.infof("Sync finished in %.1f s: %d new segment(s) (%s), %d skipped (already everywhere), %d failed; %d instance(s) completed, "
                     + "%d already complete; %d API call(s) %s; rate limit remaining %s of %s",
                     s.duration().toMillis() / 1000.0, s.newSegments(), human(s.bytes()), s.skippedSegments(), s.failedSegments(),
@@ -162,18 +178,21 @@ public class SyncRun {
     public void appWithoutRequest(String appId, String why) {
         String problem = "app " + appId + ": " + why;
         problems.add(problem);
+        failedApps.add(appId);
         LOG.warnf("Skipping app %s: %s", appId, why);
     }
 
     /** Something the user should know that does not make the sync incomplete (a date Apple skipped, data lost to retention). */
     public void warn(String warning) {
         warnings.add(warning);
+        metrics.warning();
         LOG.warn(warning);
     }
 
     public void downloaded(String appId, long size) {
         bytes.addAndGet(size);
         app(appId).bytes.addAndGet(size);
+        metrics.downloaded(size);
     }
 
     public void segmentSkipped(String appId) {
@@ -189,6 +208,7 @@ public class SyncRun {
 
     public void segmentIncomplete(String appId, String segmentId) {
         failed.incrementAndGet();
+        failedApps.add(appId);
         problems.add("segment " + segmentId + " of app " + appId + " is still missing at a destination");
     }
 
@@ -202,6 +222,8 @@ public class SyncRun {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String id = exchange.getMessage().getHeader("segmentId", String.class);
         failed.incrementAndGet();
+        failedApps.add(String.valueOf(exchange.getMessage().getHeader("appId")));
+        metrics.segmentFailed();
         problems.add("segment " + id + " of app " + exchange.getMessage().getHeader("appId") + ": " + (e == null ? "failed" : e.getMessage()));
         LOG.errorf("Segment %s failed after its retries, left for the next sync: %s", id, e == null ? "" : e.getMessage());
     }
@@ -210,6 +232,7 @@ public class SyncRun {
     public void walkFailed(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         Object where = exchange.getProperty(Exchange.FAILURE_ROUTE_ID);
+        failedApps.add(String.valueOf(exchange.getMessage().getHeader("appId")));
         problems.add(where + " for app " + exchange.getMessage().getHeader("appId") + ": " + (e == null ? "failed" : e.getMessage()));
         LOG.errorf("%s failed after its retries (app %s), left for the next sync: %s", where, exchange.getMessage().getHeader("appId"),
                 e == null ? "" : e.getMessage());
@@ -218,6 +241,10 @@ public class SyncRun {
     /** A destination that failed every attempt: the others are not held up; this one gets the segment next time. */
     public void deliveryFailed(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String route = String.valueOf(exchange.getProperty(Exchange.FAILURE_ROUTE_ID));
+        String destination = route.startsWith("deliver-") ? route.substring("deliver-".length()) : route;
+        metrics.deliveryFailed(destination, exchange.getMessage().getHeader("deliveryKind", String.class));
+        destinationHealth.failed(destination, e);
         LOG.errorf("Destination %s could not take %s, left for the next sync: %s", exchange.getProperty(Exchange.FAILURE_ROUTE_ID),
                 exchange.getMessage().getHeader("file"), e == null ? "" : e.getMessage());
     }

@@ -60,6 +60,11 @@ public class SyncStartup {
                 ? "once (one-shot)" : "every " + config.sync().interval(), api.baseUrl(), config.state().dir().toAbsolutePath());
     }
 
+    /** Whether the start-up checks have run and passed (readiness). */
+    public boolean checksPassed() {
+        return checked.getCount() == 0 && passed;
+    }
+
     /** Waits for the start-up checks; false when they failed (the application is then stopping). */
     public boolean awaitChecks() {
         try {

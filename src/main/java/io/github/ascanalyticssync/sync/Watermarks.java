@@ -59,6 +59,9 @@ public class Watermarks {
     @Inject
     SyncRun run;
 
+    @Inject
+    SyncMetrics metrics;
+
     /** Gaps already reported by this process: each is told once. */
     private final Set<String> told = ConcurrentHashMap.newKeySet();
 
@@ -158,6 +161,9 @@ public class Watermarks {
             }
             if (advanced != null && !advanced.equals(mark)) {
                 store.put(key, advanced.toString());
+            }
+            if (advanced != null) {
+                metrics.newestDelivered(appId, reportName, granularity, advanced);
             }
         }
         if (!pending) {

@@ -1,0 +1,139 @@
+package io.github.ascanalyticssync.sync;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.camel.CamelContext;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Liveness;
+import org.eclipse.microprofile.health.Readiness;
+
+import io.github.ascanalyticssync.token.TokenIssuer;
+
+/**
+ * Health at {@code /q/health/live} and {@code /q/health/ready}.
+ * <ul>
+ * <li>Live: Camel runs. Nothing a remote system does can make it DOWN, so Kubernetes never restarts a pod for an
+ * outage it cannot fix.</li>
+ * <li>Ready: the configuration passed the start-up checks and a token can be minted. The state of each destination
+ * and of the last sync are in its data: a destination that is failing shows there (and in the metrics) but does
+ * not make the pod unready. The sync takes no traffic, and restarting or unreadying it would only stop the other
+ * destinations; the failing one is retried every sync and catches up.</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class SyncHealth {
+
+    private static final Pattern SECRETS = Pattern.compile("(?i)(X-Amz-Signature|X-Amz-Credential|password|secret|token)=[^&\\s]*");
+
+    /** Since when a destination fails (cleared by a sync in which it failed nothing), and its last error. */
+    record Failure(Instant since, String lastError) {
+    }
+
+    private final Map<String, Failure> failing = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.atomic.AtomicLong> failuresThisSync = new ConcurrentHashMap<>();
+    private final Map<String, Long> failuresLastSync = new ConcurrentHashMap<>();
+    private final Map<String, Instant> lastDelivery = new ConcurrentHashMap<>();
+
+    void delivered(String destination) {
+        lastDelivery.put(destination, Instant.now());
+    }
+
+    void failed(String destination, Exception e) {
+        String message = e == null ? "failed" : SECRETS.matcher(String.valueOf(e.getMessage())).replaceAll("$1=***");
+        failuresThisSync.computeIfAbsent(destination, d -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+        failing.compute(destination, (d, before) -> new Failure(before == null ? Instant.now() : before.since(), message));
+    }
+
+    void syncStarted() {
+        failuresThisSync.clear();
+    }
+
+    /** A destination that failed nothing in the whole sync is healthy again. */
+    void syncFinished() {
+        failing.keySet().removeIf(d -> !failuresThisSync.containsKey(d));
+        failuresLastSync.clear();
+        failuresThisSync.forEach((d, n) -> failuresLastSync.put(d, n.get()));
+    }
+
+    Map<String, String> destinations(Iterable<String> names) {
+        Map<String, String> out = new TreeMap<>();
+        for (String name : names) {
+            Failure f = failing.get(name);
+            Instant last = lastDelivery.get(name);
+            var now = failuresThisSync.get(name);
+            long failures = now != null ? now.get() : failuresLastSync.getOrDefault(name, 0L);
+            out.put(name, f != null ? "failing since " + f.since() + ": " + failures + " delivery failure(s) in the last sync, the last: "
+                    + f.lastError() : last != null ? "ok, last delivery " + last : "ok, nothing delivered yet");
+        }
+        return out;
+    }
+
+    @Liveness
+    @ApplicationScoped
+    static class Live implements HealthCheck {
+        @Inject
+        CamelContext camel;
+
+        @Override
+        public HealthCheckResponse call() {
+            var status = camel.getStatus();
+            return HealthCheckResponse.named("asc-sync-live").status(!status.isStopped() && !status.isStopping() && !status.isSuspended())
+                    .withData("camel", status.name()).build();
+        }
+    }
+
+    @Readiness
+    @ApplicationScoped
+    static class Ready implements HealthCheck {
+        @Inject
+        SyncStartup startup;
+
+        @Inject
+        TokenIssuer tokens;
+
+        @Inject
+        SyncHealth health;
+
+        @Inject
+        SyncRun run;
+
+        @Inject
+        io.github.ascanalyticssync.destination.Deliveries deliveries;
+
+        @Inject
+        SyncConfig config;
+
+        @Override
+        public HealthCheckResponse call() {
+            HealthCheckResponseBuilder r = HealthCheckResponse.named("asc-sync-ready");
+            if (!config.sync().enabled()) {
+                return r.up().withData("sync", "off (asc.sync.enabled=false)").build();
+            }
+            if (!startup.checksPassed()) {
+                return r.down().withData("configuration", "the start-up checks have not passed (see the log)").build();
+            }
+            try {
+                tokens.token();
+            } catch (RuntimeException e) {
+                return r.down().withData("token", "no token can be minted: " + e.getMessage()).build();
+            }
+            r.up().withData("configuration", "valid").withData("token", "can be minted");
+            health.destinations(deliveries.names()).forEach((name, state) -> r.withData("destination." + name, state));
+            SyncRun.Summary last = run.lastSummary();
+            if (last != null) {
+                r.withData("lastSync", last.started() + ": " + (last.complete() ? "complete" : "incomplete, " + last.problems().size()
+                        + " problem(s)") + ", " + last.newSegments() + " new segment(s), " + last.warnings().size() + " warning(s)");
+            }
+            return r.build();
+        }
+    }
+}
