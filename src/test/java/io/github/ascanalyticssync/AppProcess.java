@@ -15,6 +15,12 @@ public final class AppProcess {
     public record Result(int exitCode, String output) {
     }
 
+    /**
+     * A property key that, when present, leaves the routes to the work directory's own configuration
+     * (config/application.properties) instead of pointing them at the project's routes/.
+     */
+    public static final String OWN_ROUTES = "app-process.own-routes";
+
     private AppProcess() {
     }
 
@@ -27,8 +33,14 @@ public final class AppProcess {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmArgs);
-        command.add("-Dcamel.main.routes-include-pattern=file:" + Path.of("routes").toAbsolutePath() + "/*.yaml");
-        properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        if (!properties.containsKey(OWN_ROUTES)) {
+            command.add("-Dcamel.main.routes-include-pattern=file:" + Path.of("routes").toAbsolutePath() + "/*.yaml");
+        }
+        properties.forEach((k, v) -> {
+            if (!k.equals(OWN_ROUTES)) {
+                command.add("-D" + k + "=" + v);
+            }
+        });
         command.add("-jar");
         command.add(jar.toString());
         Files.createDirectories(workDir);

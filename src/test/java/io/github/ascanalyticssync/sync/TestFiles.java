@@ -13,6 +13,22 @@ public final class TestFiles {
     private TestFiles() {
     }
 
+    /** Copies a folder and everything below it. */
+    public static void copyTree(Path from, Path to) {
+        try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(from)) {
+            for (Path p : walk.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (java.nio.file.Files.isDirectory(p)) {
+                    java.nio.file.Files.createDirectories(target);
+                } else {
+                    java.nio.file.Files.copy(p, target);
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public static void deleteTree(Path root) {
         if (!Files.exists(root)) {
             return;

@@ -1,0 +1,100 @@
+package io.github.ascanalyticssync.routes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
+
+import io.github.ascanalyticssync.AppProcess;
+import io.github.ascanalyticssync.sync.TestFiles;
+
+/**
+ * The packaged application laid out as the Kubernetes manifests lay it out, without a rebuild: the ConfigMap's
+ * application.properties in config/, the Secret's .p8 and secret.properties in etc/asc/secret, the image's routes in
+ * routes/, and a destination added as a YAML file in the mounted routes folder etc/asc/routes. The added destination
+ * receives every segment, like the built-in one.
+ */
+class MountedConfigurationIT {
+
+    @TempDir
+    Path work;
+
+    @SuppressWarnings("unchecked")
+    private static String configMapProperties() throws Exception {
+        Map<String, Object> configMap = new Yaml().load(Files.readString(Path.of("k8s/base/configmap.yaml")));
+        return ((Map<String, String>) configMap.get("data")).get("application.properties");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> secretFiles() throws Exception {
+        Map<String, Object> secret = new Yaml().load(Files.readString(Path.of("k8s/secret.example.yaml")));
+        return (Map<String, String>) secret.get("stringData");
+    }
+
+    private List<Path> segments(Path root) throws Exception {
+        if (!Files.exists(root)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(f -> f.getFileName().toString().endsWith(".tsv.gz")).map(root::relativize).sorted().toList();
+        }
+    }
+
+    @Test
+    void aDestinationInTheMountedRoutesFolderIsLoadedWithTheMountedConfigurationAndSecret() throws Exception {
+        // the container's absolute paths, under the work directory
+        String mounted = configMapProperties().replace("/var/lib/asc", work.resolve("var/lib/asc").toString())
+                .replace("/etc/asc", work.resolve("etc/asc").toString());
+        Properties check = new Properties();
+        check.load(new StringReader(mounted));
+        assertTrue(check.getProperty("camel.main.routes-include-pattern").contains(work.resolve("etc/asc/routes").toString()));
+        Files.createDirectories(work.resolve("config"));
+        Files.writeString(work.resolve("config/application.properties"), mounted + "asc.destinations.archive.path=" + work.resolve("archive") + "\n");
+
+        // the Secret, with the simulator's demo key in place of the placeholders
+        Map<String, String> secret = secretFiles();
+        Path secretDir = Files.createDirectories(work.resolve("etc/asc/secret"));
+        Files.copy(Path.of("src/main/resources/simulator/demo/AuthKey_DEMOKEY001.p8"), secretDir.resolve("AuthKey.p8"));
+        assertTrue(secret.containsKey("AuthKey.p8"));
+        Files.writeString(secretDir.resolve("secret.properties"), secret.get("secret.properties")
+                .replace("<issuer id>", "69a6de70-03db-47e3-e053-5b8c7c11a4d1").replace("<key id, for example 2X9R4HXF34>", "DEMOKEY001"));
+
+        // the image's routes, and one more destination mounted from a ConfigMap
+        TestFiles.copyTree(Path.of("routes"), work.resolve("routes"));
+        Path extra = Files.createDirectories(work.resolve("etc/asc/routes"));
+        Files.writeString(extra.resolve("archive.yaml"), """
+                - templatedRoute:
+                    routeTemplateRef: file-destination
+                    routeId: deliver-archive
+                    parameters:
+                      - name: name
+                        value: archive
+                      - name: sink
+                        value: "file:{{asc.destinations.archive.path}}?tempFileName=.${file:onlyname}.part&fileExist=Override&autoCreate=true"
+                """);
+
+        // the prod profile, as in the container, with the built-in simulator switched on: the issuer, the key id and the
+        // key can only come from the mounted files
+        AppProcess.Result run = AppProcess.run(List.of("-Xmx256m"), Map.of("asc.simulator.enabled", "true", "quarkus.http.port", "0",
+                "asc.sync.mode", "one-shot", "asc.simulator.api-port", "0", "asc.simulator.storage-port", "0", "asc.simulator.data.apps", "1",
+                "asc.simulator.data.today", "2026-03-06", "asc.sync.report-names", "App Crashes,App Sessions Standard",
+                AppProcess.OWN_ROUTES, "true"), work, 300);
+        assertEquals(0, run.exitCode(), run.output());
+        List<Path> local = segments(work.resolve("var/lib/asc/reports"));
+        assertFalse(local.isEmpty(), "the built-in destination, at the ConfigMap's path: " + run.output());
+        assertEquals(local, segments(work.resolve("archive")), "the mounted destination received every segment too");
+        assertTrue(Files.exists(work.resolve("var/lib/asc/state/delivery-ledger.txt")), "state where the ConfigMap puts it");
+        assertFalse(run.output().contains("PRIVATE KEY"));
+    }
+}
