@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -31,6 +32,8 @@ import io.github.ascanalyticssync.sync.SyncRun;
  * delivery ledger records {@code <name>:<segmentId>} and {@code <name>:manifest:<instanceId>} once the destination
  * confirmed them.
  */
+// the routes in routes/ call its methods by name, also in a native image
+@RegisterForReflection
 @ApplicationScoped
 @Named("deliveries")
 public class Deliveries {

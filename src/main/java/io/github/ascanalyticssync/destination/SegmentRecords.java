@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
@@ -32,6 +33,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * columns by header name plus where it comes from, keyed {@code <segmentId>:<rowNumber>}. The Kafka sink sends the
  * whole iterator and waits for every acknowledgement, so memory does not grow with the segment.
  */
+// the routes in routes/ call its methods by name, also in a native image
+@RegisterForReflection
 @ApplicationScoped
 @Named("segmentRecords")
 public class SegmentRecords {

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -25,6 +26,8 @@ import io.github.ascanalyticssync.sync.SyncRun;
  * The segment stage's Java part: a verified staged copy of the segment (reused when an earlier run left one), and
  * its facts for the manifest, kept under {@code <state>/segments} until the instance is complete.
  */
+// the routes in routes/ call its methods by name, also in a native image
+@RegisterForReflection
 @ApplicationScoped
 @Named("segmentFetcher")
 public class SegmentFetcher {

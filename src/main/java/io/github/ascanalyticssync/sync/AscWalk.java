@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -31,6 +32,8 @@ import io.github.ascanalyticssync.ledger.StateStore;
  * The steps of the walk requests, reports, instances, segments that the routes call: which apps, which request,
  * which reports and granularities, one page at a time ({@code ascNext} holds the next page's URL).
  */
+// the routes in routes/ call its methods by name, also in a native image
+@RegisterForReflection
 @ApplicationScoped
 @Named("ascWalk")
 public class AscWalk {

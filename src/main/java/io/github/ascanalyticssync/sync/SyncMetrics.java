@@ -7,6 +7,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -22,6 +23,8 @@ import io.micrometer.core.instrument.Timer;
  * {@link ApiStats}). Labels are bounded: destinations, apps, reports, granularities, kinds; never a segment id or
  * a URL.
  */
+// the routes in routes/ call its methods by name, also in a native image
+@RegisterForReflection
 @ApplicationScoped
 @Named("syncMetrics")
 public class SyncMetrics {
@@ -37,6 +40,14 @@ public class SyncMetrics {
 
     private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
     private final Map<String, LocalDate> newest = new ConcurrentHashMap<>();
+
+    /** Counters without labels exist from the start, at 0, so that dashboards and alerts see them before the first event. */
+    @jakarta.annotation.PostConstruct
+    void register() {
+        for (String name : java.util.List.of("asc.downloaded.segments", "asc.downloaded.bytes", "asc.segment.failures", "asc.sync.warnings")) {
+            registry.counter(name);
+        }
+    }
 
     /** A destination confirmed a segment or a manifest (called by the destination templates after the sink). */
     public void delivered(String destination, String kind, Long bytes) {

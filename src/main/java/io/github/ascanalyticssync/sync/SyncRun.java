@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -24,6 +25,8 @@ import io.quarkus.runtime.Quarkus;
  * One sync at a time: its progress, logged as it goes, and its summary. In one-shot mode the end of the sync ends
  * the process: exit 0 when everything selected was delivered, 1 otherwise.
  */
+// the routes in routes/ call its methods by name, also in a native image
+@RegisterForReflection
 @ApplicationScoped
 @Named("syncRun")
 public class SyncRun {

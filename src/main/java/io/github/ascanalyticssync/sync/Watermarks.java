@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -34,6 +35,8 @@ import io.github.ascanalyticssync.ledger.StateStore;
  * After each listing the dates seen are checked against the schedule: a date Apple skipped is a warning; dates that
  * passed Apple's retention before they were synced are a warning with the backfill hint.
  */
+// the routes in routes/ call its methods by name, also in a native image
+@RegisterForReflection
 @ApplicationScoped
 @Named("watermarks")
 public class Watermarks {

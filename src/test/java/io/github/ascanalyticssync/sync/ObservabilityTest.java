@@ -115,6 +115,17 @@ class ObservabilityTest {
                 "granularity=\"MONTHLY\""), "the MONTHLY instance of the 5th, one day old on the 6th");
         assertTrue(value(after, "camel_exchanges_total", "routeId=\"asc-segment\"") > 0, "Camel's route metrics are there too");
 
+        // the Grafana dashboard shows only metrics that exist
+        String dashboard = Files.readString(Path.of("k8s/grafana/asc-analytics-sync-dashboard.json"));
+        Matcher used = Pattern.compile("asc_[a-z_]+").matcher(dashboard);
+        int names = 0;
+        while (used.find()) {
+            String metric = used.group();
+            assertTrue(after.keySet().stream().anyMatch(k -> k.equals(metric) || k.startsWith(metric + "{")), "the dashboard's " + metric + " is exported");
+            names++;
+        }
+        assertTrue(names > 10, "the dashboard charts the sync's metrics");
+
         // live and ready, the failure in the readiness data
         given().get("/q/health/live").then().statusCode(200);
         JsonPath ready = given().get("/q/health/ready").then().statusCode(200).extract().jsonPath();
