@@ -24,8 +24,28 @@ public final class AppProcess {
     private AppProcess() {
     }
 
+    /** A process started in the background, and the file it prints to. */
+    public record Running(Process process, Path log) {
+        public String output() {
+            try {
+                return Files.readString(log);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
     public static Result run(List<String> jvmArgs, Map<String, String> properties, Path workDir, long timeoutSeconds)
             throws IOException, InterruptedException {
+        Running running = start(jvmArgs, properties, workDir);
+        if (!running.process().waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            running.process().destroyForcibly().waitFor();
+            throw new AssertionError("The application did not exit within " + timeoutSeconds + " s; its output:\n" + running.output());
+        }
+        return new Result(running.process().exitValue(), running.output());
+    }
+
+    public static Running start(List<String> jvmArgs, Map<String, String> properties, Path workDir) throws IOException {
         Path jar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
         if (!Files.exists(jar)) {
             throw new IllegalStateException("Package the application first (mvn verify builds it before the *IT tests): " + jar);
@@ -46,10 +66,6 @@ public final class AppProcess {
         Files.createDirectories(workDir);
         Path log = workDir.resolve("process.log");
         Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-            throw new AssertionError("The application did not exit within " + timeoutSeconds + " s; its output:\n" + Files.readString(log));
-        }
-        return new Result(process.exitValue(), Files.readString(log));
+        return new Running(process, log);
     }
 }

@@ -133,9 +133,15 @@ public class Deliveries {
         m.setHeader("file", Layout.segmentFile(m.getHeader("instanceDir", String.class), id));
         objectHeaders(m, "application/gzip", String.valueOf(attributes.get("checksum")));
         String destinations = lacking(id);
+        if (run.stopping() && !destinations.isEmpty()) {
+            run.segmentLeft(m.getHeader("appId", String.class), id);
+            m.setHeader("destinations", "");
+            m.setHeader("needsFacts", false);
+            return;
+        }
         m.setHeader("destinations", destinations);
         // the manifest needs the segment's facts: a segment delivered everywhere whose facts were lost is read again
-        m.setHeader("needsFacts", destinations.isEmpty() && !fetcher.hasFacts(id));
+        m.setHeader("needsFacts", destinations.isEmpty() && !run.stopping() && !fetcher.hasFacts(id));
         if (destinations.isEmpty()) {
             run.segmentSkipped(m.getHeader("appId", String.class));
         }

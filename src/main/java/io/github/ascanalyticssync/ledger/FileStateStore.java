@@ -50,6 +50,13 @@ public final class FileStateStore implements StateStore {
     }
 
     @Override
+    public synchronized void remove(String key) {
+        if (values.remove(key) != null) {
+            write();
+        }
+    }
+
+    @Override
     public synchronized void clear() {
         values.clear();
         write();

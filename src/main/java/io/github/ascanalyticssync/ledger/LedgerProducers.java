@@ -8,7 +8,11 @@ import java.nio.file.Path;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import jakarta.inject.Named;
+
+import javax.sql.DataSource;
 import jakarta.inject.Singleton;
 
 import org.apache.camel.spi.IdempotentRepository;
@@ -20,29 +24,54 @@ import io.github.ascanalyticssync.sync.SyncConfig;
 /**
  * The delivery ledger ({@code deliveryLedger}: which destination has which segment and manifest) and the instance
  * ledger ({@code instanceLedger}: which instances are complete everywhere), as Camel idempotent repositories. The
- * file store under {@code asc.state.dir} is the default; any {@link IdempotentRepository} can take its place.
+ * file store under {@code asc.state.dir} is the default; with {@code asc.state.store=jdbc} they live in PostgreSQL
+ * (camel-sql's JDBC repository, see {@link JdbcState}), shared by replicas; any {@link IdempotentRepository} can
+ * take their place.
  */
 @ApplicationScoped
 public class LedgerProducers {
+
+    @Inject
+    Instance<DataSource> dataSources;
+
+    private volatile boolean schemaReady;
+
+    /** The datasource of quarkus.datasource.*, with the state tables in place (asc.state.store=jdbc). */
+    private DataSource database() {
+        DataSource dataSource = dataSources.get();
+        if (!schemaReady) {
+            synchronized (this) {
+                if (!schemaReady) {
+                    JdbcState.createSchema(dataSource);
+                    schemaReady = true;
+                }
+            }
+        }
+        return dataSource;
+    }
+
+    private static boolean jdbc(SyncConfig config) {
+        return config.state().store() == SyncConfig.Store.JDBC;
+    }
 
     @Produces
     @Singleton
     @Named("deliveryLedger")
     IdempotentRepository deliveryLedger(SyncConfig config) {
-        return fileStore(config.state().dir(), "delivery-ledger.txt");
+        return jdbc(config) ? JdbcState.ledger(database(), "asc-delivery") : fileStore(config.state().dir(), "delivery-ledger.txt");
     }
 
     @Produces
     @Singleton
     @Named("instanceLedger")
     IdempotentRepository instanceLedger(SyncConfig config) {
-        return fileStore(config.state().dir(), "instance-ledger.txt");
+        return jdbc(config) ? JdbcState.ledger(database(), "asc-instance") : fileStore(config.state().dir(), "instance-ledger.txt");
     }
 
     @Produces
     @Singleton
     StateStore stateStore(SyncConfig config) {
-        return new FileStateStore(config.state().dir().resolve("state.properties"));
+        return jdbc(config) ? new JdbcState.Store(database()) : new FileStateStore(config.state().dir().resolve("state.properties"));
     }
 
     void close(@Disposes @Named("deliveryLedger") IdempotentRepository ledger) {

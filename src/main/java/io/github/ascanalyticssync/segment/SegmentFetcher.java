@@ -17,6 +17,7 @@ import org.apache.camel.Message;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.github.ascanalyticssync.ledger.StateStore;
 import io.github.ascanalyticssync.simulator.Endpoints;
 import io.github.ascanalyticssync.simulator.SimulatorConfig;
 import io.github.ascanalyticssync.sync.SyncConfig;
@@ -24,7 +25,8 @@ import io.github.ascanalyticssync.sync.SyncRun;
 
 /**
  * The segment stage's Java part: a verified staged copy of the segment (reused when an earlier run left one), and
- * its facts for the manifest, kept under {@code <state>/segments} until the instance is complete.
+ * its facts for the manifest, kept under {@code <state>/segments} (in the shared state store with jdbc) until the
+ * instance is complete.
  */
 // the routes in routes/ call its methods by name, also in a native image
 @RegisterForReflection
@@ -32,21 +34,32 @@ import io.github.ascanalyticssync.sync.SyncRun;
 @Named("segmentFetcher")
 public class SegmentFetcher {
 
+    private static final String FACTS = "facts/";
+
     private final ObjectMapper json = new ObjectMapper();
     private final SegmentDownloader downloader;
     private final Path factsDir;
     private final SyncRun run;
 
+    private final StateStore state;
+
     @Inject
-    public SegmentFetcher(SyncConfig config, SimulatorConfig simulator, Endpoints endpoints, SyncRun run) {
-        String simulatorStorage = null;
-        if (simulator.enabled() && endpoints.awaitBound(java.time.Duration.ofSeconds(30))) {
+    public SegmentFetcher(SyncConfig config, SimulatorConfig simulator, Endpoints endpoints, SyncRun run, StateStore state) {
+        this.state = state;
+        String simulatorStorage = config.sync().download().simulatorStorageUrl().orElse(null);
+        if (simulatorStorage != null) {
+            String host = java.net.URI.create(simulatorStorage).getHost();
+            if (!"127.0.0.1".equals(host) && !"localhost".equals(host)) {
+                throw new IllegalStateException("asc.sync.download.simulator-storage-url must point at this host (127.0.0.1 or localhost), not "
+                        + simulatorStorage);
+            }
+        } else if (simulator.enabled() && endpoints.awaitBound(java.time.Duration.ofSeconds(30))) {
             simulatorStorage = endpoints.storageBaseUrl();
         }
-        Path state = config.state().dir();
-        this.downloader = new SegmentDownloader(state.resolve("staging"), config.sync().download().allowedHosts(), simulatorStorage,
+        Path stateDir = config.state().dir();
+        this.downloader = new SegmentDownloader(stateDir.resolve("staging"), config.sync().download().allowedHosts(), simulatorStorage,
                 config.api().connectTimeout(), config.sync().download().readTimeout());
-        this.factsDir = state.resolve("segments");
+        this.factsDir = stateDir.resolve("segments");
         this.run = run;
     }
 
@@ -55,7 +68,7 @@ public class SegmentFetcher {
         Message m = exchange.getMessage();
         String id = m.getHeader("segmentId", String.class);
         Path staged = downloader.staged(id);
-        if (!Files.exists(staged) || !Files.exists(factsFile(id))) {
+        if (!Files.exists(staged) || !hasFacts(id)) {
             staged = downloader.download(id, m.getHeader("segmentUrl", String.class), m.getHeader("segmentSize", Long.class),
                     m.getHeader("segmentChecksum", String.class));
             saveFacts(SegmentDownloader.facts(id, m.getHeader("segmentChecksum", String.class), staged));
@@ -77,6 +90,11 @@ public class SegmentFetcher {
     }
 
     private void saveFacts(SegmentFacts facts) throws IOException {
+        if (state.shared()) {
+            // another replica may have to write the manifest
+            state.put(FACTS + facts.id(), json.writeValueAsString(facts));
+            return;
+        }
         Files.createDirectories(factsDir);
         Path tmp = factsDir.resolve("." + facts.id() + ".json.tmp");
         json.writeValue(tmp.toFile(), facts);
@@ -84,15 +102,23 @@ public class SegmentFetcher {
     }
 
     public SegmentFacts facts(String segmentId) throws IOException {
+        if (state.shared()) {
+            var stored = state.get(FACTS + segmentId);
+            return stored.isPresent() ? json.readValue(stored.get(), SegmentFacts.class) : null;
+        }
         Path file = factsFile(segmentId);
         return Files.exists(file) ? json.readValue(file.toFile(), SegmentFacts.class) : null;
     }
 
     public boolean hasFacts(String segmentId) {
-        return Files.exists(factsFile(segmentId));
+        return state.shared() ? state.get(FACTS + segmentId).isPresent() : Files.exists(factsFile(segmentId));
     }
 
     public void forgetFacts(String segmentId) throws IOException {
-        Files.deleteIfExists(factsFile(segmentId));
+        if (state.shared()) {
+            state.remove(FACTS + segmentId);
+        } else {
+            Files.deleteIfExists(factsFile(segmentId));
+        }
     }
 }

@@ -20,7 +20,7 @@ public class CallLog {
     }
 
     @RegisterForReflection
-    public record DownloadCount(String segmentId, long started, long completed, long faulted) {
+    public record DownloadCount(String segmentId, long started, long completed, long faulted, long lastStartedAt) {
     }
 
     private record CallKey(String endpoint, int status, String key) {
@@ -30,6 +30,7 @@ public class CallLog {
         final AtomicLong started = new AtomicLong();
         final AtomicLong completed = new AtomicLong();
         final AtomicLong faulted = new AtomicLong();
+        volatile long lastStartedAt;
     }
 
     private final Map<CallKey, AtomicLong> calls = new ConcurrentHashMap<>();
@@ -54,7 +55,9 @@ public class CallLog {
     }
 
     public void downloadStarted(String segmentId) {
-        downloads(segmentId).started.incrementAndGet();
+        Downloads d = downloads(segmentId);
+        d.started.incrementAndGet();
+        d.lastStartedAt = System.currentTimeMillis();
     }
 
     public void downloadCompleted(String segmentId) {
@@ -85,7 +88,7 @@ public class CallLog {
 
     public List<DownloadCount> downloads() {
         List<DownloadCount> out = new ArrayList<>();
-        downloads.forEach((id, d) -> out.add(new DownloadCount(id, d.started.get(), d.completed.get(), d.faulted.get())));
+        downloads.forEach((id, d) -> out.add(new DownloadCount(id, d.started.get(), d.completed.get(), d.faulted.get(), d.lastStartedAt)));
         out.sort((a, b) -> a.segmentId().compareTo(b.segmentId()));
         return out;
     }

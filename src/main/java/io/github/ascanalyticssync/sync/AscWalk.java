@@ -253,6 +253,9 @@ public class AscWalk {
      */
     @SuppressWarnings("unchecked")
     public boolean wantsReport(Map<String, Object> report) {
+        if (run.stopping()) {
+            return false;
+        }
         List<String> names = config.sync().reportNames().orElse(List.of());
         if (names.isEmpty()) {
             return true;
@@ -293,6 +296,9 @@ public class AscWalk {
 
     /** True for an instance not yet complete at every destination: only those get their segments listed. */
     public boolean isNew(@Header("instanceId") String instanceId) {
+        if (run.stopping()) {
+            return false;
+        }
         boolean complete = instanceLedger.contains(instanceId);
         if (complete) {
             run.instanceAlreadyComplete();

@@ -20,6 +20,57 @@ public interface SyncConfig {
 
     Destinations destinations();
 
+    Cluster cluster();
+
+    /** Several replicas: apps hashed into shards, each shard synced only by the replica that leads it. */
+    interface Cluster {
+        @WithDefault("false")
+        boolean enabled();
+
+        /** Apps are hashed (CRC-32 of the id) into this many shards; leadership of each is elected on its own. */
+        @WithDefault("8")
+        int shards();
+
+        /** {@code kubernetes}: Leases in the pod's namespace; {@code file}: locks in a shared folder (one host, tests). */
+        @WithDefault("file")
+        ClusterService service();
+
+        /** This replica's name among the members; the pod name (HOSTNAME) when unset. */
+        Optional<String> memberId();
+
+        /**
+         * A replica competes at once for about half of the shards (by a hash of its member id), and for the rest only
+         * after this delay: so shards spread over replicas that start together.
+         */
+        @WithDefault("PT10S")
+        Duration deferOthers();
+
+        /** The shared folder of the file-lock cluster service. */
+        @WithDefault("data/cluster")
+        Path lockDir();
+
+        /** How often a replica tries to take a shard whose leader is gone (file-lock service). */
+        @WithDefault("PT2S")
+        Duration acquireLockInterval();
+
+        /** Kubernetes: the Leases' namespace (the pod's own when unset). */
+        Optional<String> kubernetesNamespace();
+
+        /** Kubernetes: a lease not renewed for this long is taken over. */
+        @WithDefault("PT15S")
+        Duration leaseDuration();
+
+        @WithDefault("PT10S")
+        Duration renewDeadline();
+
+        @WithDefault("PT2S")
+        Duration retryPeriod();
+    }
+
+    enum ClusterService {
+        FILE, KUBERNETES;
+    }
+
     interface Api {
         /** Base URL of the App Store Connect API; the simulator's when it runs here and this is unset, else Apple's. */
         Optional<String> baseUrl();
@@ -165,12 +216,29 @@ public interface SyncConfig {
 
         @WithDefault("PT30S")
         Duration readTimeout();
+
+        /**
+         * The storage URL of a simulator running in another process on this host ({@code http://127.0.0.1:8092}):
+         * plain http is accepted from there only, and only on loopback. Unset: the in-process simulator's, if any.
+         */
+        Optional<String> simulatorStorageUrl();
     }
 
     interface State {
-        /** Where the delivery ledger, instance records and staged segments live. */
+        /** Where the delivery ledger, instance records and staged segments live (staging stays here with jdbc too). */
         @WithDefault("data/state")
         Path dir();
+
+        /**
+         * {@code file}: the ledgers and the state store under {@link #dir()} (one replica); {@code jdbc}: in the
+         * database of {@code quarkus.datasource.*} (PostgreSQL), shared by replicas.
+         */
+        @WithDefault("file")
+        Store store();
+    }
+
+    enum Store {
+        FILE, JDBC;
     }
 
     interface Destinations {

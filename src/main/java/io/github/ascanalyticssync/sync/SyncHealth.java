@@ -112,6 +112,9 @@ public class SyncHealth {
         @Inject
         SyncConfig config;
 
+        @Inject
+        io.github.ascanalyticssync.ledger.StateStore state;
+
         @Override
         public HealthCheckResponse call() {
             HealthCheckResponseBuilder r = HealthCheckResponse.named("asc-sync-ready");
@@ -128,6 +131,18 @@ public class SyncHealth {
             }
             r.up().withData("configuration", "valid").withData("token", "can be minted");
             health.destinations(deliveries.names()).forEach((name, state) -> r.withData("destination." + name, state));
+            if (config.state().store() == SyncConfig.Store.JDBC) {
+                try {
+                    state.get("readiness");
+                    r.withData("database", "reachable");
+                } catch (RuntimeException e) {
+                    // like a destination: shown, and retried by every sync, but no reason to take the pod out
+                    r.withData("database", "unreachable: " + e.getMessage());
+                }
+            }
+            if (config.cluster().enabled()) {
+                r.withData("cluster", config.cluster().shards() + " shard(s), leadership through " + config.cluster().service());
+            }
             SyncRun.Summary last = run.lastSummary();
             if (last != null) {
                 r.withData("lastSync", last.started() + ": " + (last.complete() ? "complete" : "incomplete, " + last.problems().size()

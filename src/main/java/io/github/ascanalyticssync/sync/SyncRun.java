@@ -62,8 +62,12 @@ public class SyncRun {
     @Inject
     AscWalk walk;
 
-    /** Not a lock: an asynchronous sink (Kafka) may finish the sync on another thread than the one that began it. */
-    private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
+    /**
+     * One sync at a time. A semaphore, not a lock: an asynchronous sink (Kafka) may finish the sync on another thread
+     * than the one that began it. In clustered mode the shards a replica leads wait for each other's turn.
+     */
+    private final java.util.concurrent.Semaphore running = new java.util.concurrent.Semaphore(1, true);
+    private volatile boolean stopping;
     private final Map<String, AppProgress> apps = new ConcurrentHashMap<>();
     private final List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
     private final List<String> warnings = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -90,12 +94,17 @@ public class SyncRun {
     private volatile List<String> walkedApps = List.of();
     private final java.util.Set<String> failedApps = ConcurrentHashMap.newKeySet();
 
-    /** Starts a sync and returns the apps to walk; none when the start-up checks failed (the application is stopping). */
-    public List<String> begin() {
+    /**
+     * Starts a sync and returns the apps to walk: all of them, or in clustered mode those of the shard (header
+     * {@code shard}) this replica leads.
+     */
+    public List<String> begin(@org.apache.camel.Header("shard") Integer shard) throws InterruptedException {
         if (!startup.awaitChecks()) {
             throw new IllegalStateException("The start-up checks failed; no sync runs");
         }
-        if (!running.compareAndSet(false, true)) {
+        if (shard != null) {
+            running.acquire();
+        } else if (!running.tryAcquire()) {
             throw new IllegalStateException("A sync is already running");
         }
         apps.clear();
@@ -112,8 +121,12 @@ public class SyncRun {
         callsAtStart = apiStats.callsByEndpoint();
         try {
             List<String> ids = walk.appIds();
+            if (shard != null) {
+                int shards = config.cluster().shards();
+                ids = ids.stream().filter(id -> Cluster.shardOf(id, shards) == shard).toList();
+            }
             walkedApps = ids;
-            LOG.infof("Sync started: %d app(s)", ids.size());
+            LOG.infof("Sync started: %d app(s)%s", ids.size(), shard == null ? "" : " of shard " + shard);
             return ids;
         } catch (RuntimeException e) {
             problems.add("The apps could not be listed: " + e.getMessage());
@@ -149,8 +162,31 @@ public class SyncRun {
             }
             return s;
         } finally {
-            running.set(false);
+            running.release();
         }
+    }
+
+    /**
+     * The application is stopping (SIGTERM): the sync in flight starts no further listing, download or delivery; the
+     * ones under way finish (each writes under a temporary name and renames), and what is left waits for the next
+     * sync, on this replica or, in clustered mode, on the one that takes its shards over.
+     */
+    void onStopping(@jakarta.enterprise.event.Observes org.apache.camel.quarkus.main.events.BeforeStop event) {
+        stopping = true;
+        if (running.availablePermits() == 0) {
+            LOG.info("Stopping: the sync in flight finishes the deliveries under way and leaves the rest for the next sync");
+        }
+    }
+
+    public boolean stopping() {
+        return stopping;
+    }
+
+    /** A segment not started because the application is stopping. */
+    public void segmentLeft(String appId, String segmentId) {
+        failed.incrementAndGet();
+        failedApps.add(appId);
+        problems.add("segment " + segmentId + " of app " + appId + " was left for the next sync (the application stopped)");
     }
 
     public Summary lastSummary() {

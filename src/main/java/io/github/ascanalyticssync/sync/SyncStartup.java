@@ -92,6 +92,20 @@ public class SyncStartup {
             throw new IllegalStateException("asc.sync.lookback-days, asc.sync.retention-days and asc.sync.snapshot-cooldown-days must be"
                     + " positive (retention at least 1)");
         }
+        SyncConfig.Cluster cluster = config.cluster();
+        if (cluster.enabled()) {
+            if (cluster.shards() < 1 || cluster.shards() > 1024) {
+                throw new IllegalStateException("asc.cluster.shards must be between 1 and 1024, not " + cluster.shards());
+            }
+            if (config.state().store() != SyncConfig.Store.JDBC) {
+                throw new IllegalStateException("asc.cluster.enabled=true needs state the replicas share: set asc.state.store=jdbc and"
+                        + " quarkus.datasource.jdbc.url (PostgreSQL)");
+            }
+            if (sync.mode() != SyncConfig.Mode.SERVICE) {
+                throw new IllegalStateException("asc.cluster.enabled=true runs in service mode (each replica syncs the shards it leads);"
+                        + " set asc.sync.mode=service");
+            }
+        }
         if (sync.interval().isNegative() || sync.interval().isZero()) {
             throw new IllegalStateException("asc.sync.interval must be positive, not " + sync.interval());
         }

@@ -193,7 +193,7 @@ class KubernetesManifestsTest {
     @SuppressWarnings("unchecked")
     void kustomizationsReferOnlyToFilesThatExistAndPinTheImageTheWorkloadsUse() {
         Map<Path, Map<String, Object>> all = kustomizations();
-        assertEquals(4, all.size(), "base, two overlays and Camel K: " + all.keySet());
+        assertEquals(5, all.size(), "base, three overlays and Camel K: " + all.keySet());
         for (var e : all.entrySet()) {
             Path dir = e.getKey().getParent();
             List<String> resources = at(e.getValue(), "resources");
@@ -218,6 +218,7 @@ class KubernetesManifestsTest {
         Properties config = new Properties();
         config.load(new StringReader(at(byKindAndName.get("ConfigMap/asc-analytics-sync-config"), "data", "application.properties")));
         for (String[] workload : List.of(new String[] { "Deployment/asc-analytics-sync", "spec", "template", "spec" },
+                new String[] { "Deployment/asc-analytics-sync-clustered", "spec", "template", "spec" },
                 new String[] { "CronJob/asc-analytics-sync", "spec", "jobTemplate", "spec", "template", "spec" })) {
             Map<String, Object> resource = byKindAndName.get(workload[0]);
             String[] podPath = java.util.Arrays.copyOfRange(workload, 1, workload.length);
@@ -238,7 +239,7 @@ class KubernetesManifestsTest {
             assertTrue(config.getProperty("asc.api.private-key-path").startsWith(mounts.get("asc-analytics-sync") + "/"));
             assertTrue(config.getProperty("quarkus.config.locations").startsWith(mounts.get("asc-analytics-sync") + "/"));
             assertTrue(config.getProperty("camel.main.routes-include-pattern").contains("file:" + mounts.get("asc-analytics-sync-routes") + "/*.yaml"));
-            assertTrue(config.getProperty("asc.state.dir").startsWith(mounts.get("asc-analytics-sync-state") + "/"));
+            assertTrue(config.getProperty("asc.state.dir").startsWith(mounts.getOrDefault("asc-analytics-sync-state", mounts.get("state")) + "/"));
             assertEquals("/tmp", mounts.get("tmp"), "a writable /tmp beside the read-only root");
         }
         assertEquals("/q/health/ready", at(byKindAndName.get("Deployment/asc-analytics-sync"), "spec", "template", "spec", "containers", "0",
@@ -249,6 +250,27 @@ class KubernetesManifestsTest {
         assertTrue(config.getProperty("asc.api.private-key-path").endsWith("/" + secretFiles.keySet().stream()
                 .filter(k -> k.endsWith(".p8")).findFirst().orElseThrow()));
         assertNotNull(at(secret, "stringData", Path.of(config.getProperty("quarkus.config.locations")).getFileName().toString()));
+    }
+
+    @Test
+    void theClusteredOverlayRunsReplicasOnLeasesAndPostgreSQL() {
+        Map<String, Object> deployment = byKindAndName.get("Deployment/asc-analytics-sync-clustered");
+        assertTrue(((Number) at(deployment, "spec", "replicas")).intValue() > 1);
+        Map<String, String> env = new HashMap<>();
+        List<Map<String, Object>> vars = at(deployment, "spec", "template", "spec", "containers", "0", "env");
+        vars.forEach(v -> env.put((String) v.get("name"), String.valueOf(v.get("value"))));
+        assertEquals(Map.of("ASC_SYNC_MODE", "service", "ASC_CLUSTER_ENABLED", "true", "ASC_CLUSTER_SERVICE", "kubernetes", "ASC_CLUSTER_SHARDS",
+                "8", "ASC_STATE_STORE", "jdbc", "ASC_LOCAL_ENABLED", "false"), env);
+        // the Role lets the pods' ServiceAccount hold Leases
+        Map<String, Object> role = byKindAndName.get("Role/asc-analytics-sync-leases");
+        List<Map<String, Object>> rules = at(role, "rules");
+        assertTrue(rules.stream().anyMatch(r -> ((List<?>) r.get("apiGroups")).contains("coordination.k8s.io")
+                && ((List<?>) r.get("resources")).contains("leases") && ((List<?>) r.get("verbs")).containsAll(List.of("get", "create", "update"))));
+        Map<String, Object> binding = byKindAndName.get("RoleBinding/asc-analytics-sync-leases");
+        assertEquals("asc-analytics-sync", at(binding, "subjects", "0", "name"));
+        assertEquals("asc-analytics-sync", at(deployment, "spec", "template", "spec", "serviceAccountName"));
+        // the Secret carries the database settings
+        assertTrue(String.valueOf(at(byKindAndName.get("Secret/asc-analytics-sync"), "stringData", "secret.properties")).contains("quarkus.datasource.jdbc.url="));
     }
 
     @Test

@@ -118,12 +118,7 @@ final class SyncHarness {
     }
 
     static String md5(Path file) {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("MD5"))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return TestFiles.md5(file);
     }
 
     static void deleteTree(Path root) {

@@ -13,6 +13,17 @@ public final class TestFiles {
     private TestFiles() {
     }
 
+    /** The MD5 of a file, in hex, as App Store Connect announces segment checksums. */
+    public static String md5(java.nio.file.Path file) {
+        try (java.io.InputStream in = new java.security.DigestInputStream(java.nio.file.Files.newInputStream(file),
+                java.security.MessageDigest.getInstance("MD5"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return java.util.HexFormat.of().formatHex(((java.security.DigestInputStream) in).getMessageDigest().digest());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Copies a folder and everything below it. */
     public static void copyTree(Path from, Path to) {
         try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(from)) {
