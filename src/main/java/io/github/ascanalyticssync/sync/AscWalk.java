@@ -142,12 +142,7 @@ public class AscWalk {
                         + "): another request of that type is in the way");
                 return null;
             }
-            if (e.status() == 403) {
-                run.appWithoutRequest(appId, "the API key may not create report requests (403): an Admin key must create the app's"
-                        + " ONGOING request once; keys with the Sales and Reports or Finance role can read it afterwards (asc.sync.read-only=true)");
-                return null;
-            }
-            throw e;
+            return forbidden(appId, ONGOING, e);
         }
     }
 
@@ -193,13 +188,19 @@ public class AscWalk {
                         + " this installation tries again on " + today.plusDays(cooldown) + " at the earliest");
                 return null;
             }
-            if (e.status() == 403) {
-                run.appWithoutRequest(appId, "the API key may not create report requests (403): an Admin key must create the app's"
-                        + " ONE_TIME_SNAPSHOT request");
-                return null;
-            }
+            return forbidden(appId, SNAPSHOT, e);
+        }
+    }
+
+    /** A create refused with 403 (the key's role may not create requests) is explained; anything else is rethrown. */
+    private String forbidden(String appId, String accessType, AppStoreConnectException e) {
+        if (e.status() != 403) {
             throw e;
         }
+        run.appWithoutRequest(appId, "the API key may not create report requests (403): an Admin key must create the app's " + accessType
+                + " request" + (ONGOING.equals(accessType)
+                        ? " once; keys with the Sales and Reports or Finance role can read it afterwards (asc.sync.read-only=true)" : ""));
+        return null;
     }
 
     private String create(String appId, String accessType) {

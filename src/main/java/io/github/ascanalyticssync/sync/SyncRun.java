@@ -103,7 +103,12 @@ public class SyncRun {
             throw new IllegalStateException("The start-up checks failed; no sync runs");
         }
         if (shard != null) {
-            running.acquire();
+            // this replica's other shards first; a replica that is stopping leaves the shard to its next leader
+            while (!running.tryAcquire(1, java.util.concurrent.TimeUnit.SECONDS)) {
+                if (stopping) {
+                    throw new IllegalStateException("Stopping: the sync of shard " + shard + " is left to its next leader");
+                }
+            }
         } else if (!running.tryAcquire()) {
             throw new IllegalStateException("A sync is already running");
         }

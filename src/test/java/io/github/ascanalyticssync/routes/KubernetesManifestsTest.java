@@ -270,7 +270,8 @@ class KubernetesManifestsTest {
         assertEquals("asc-analytics-sync", at(binding, "subjects", "0", "name"));
         assertEquals("asc-analytics-sync", at(deployment, "spec", "template", "spec", "serviceAccountName"));
         // the Secret carries the database settings
-        assertTrue(String.valueOf(at(byKindAndName.get("Secret/asc-analytics-sync"), "stringData", "secret.properties")).contains("quarkus.datasource.jdbc.url="));
+        String secretProperties = at(byKindAndName.get("Secret/asc-analytics-sync"), "stringData", "secret.properties");
+        assertTrue(secretProperties.contains("quarkus.datasource.jdbc.url="));
     }
 
     @Test

@@ -23,7 +23,7 @@ import io.github.ascanalyticssync.sync.TestFiles;
  * The packaged application laid out as the Kubernetes manifests lay it out, without a rebuild: the ConfigMap's
  * application.properties in config/, the Secret's .p8 and secret.properties in etc/asc/secret, the image's routes in
  * routes/, and a destination added as a YAML file in the mounted routes folder etc/asc/routes. The added destination
- * receives every segment, like the built-in one.
+ * receives every segment, like the built-in one, and the logs are JSON, as the ConfigMap asks.
  */
 class MountedConfigurationIT {
 
@@ -96,5 +96,14 @@ class MountedConfigurationIT {
         assertEquals(local, segments(work.resolve("archive")), "the mounted destination received every segment too");
         assertTrue(Files.exists(work.resolve("var/lib/asc/state/delivery-ledger.txt")), "state where the ConfigMap puts it");
         assertFalse(run.output().contains("PRIVATE KEY"));
+        // the ConfigMap turns JSON logs on: one object per line, each with a level and a message
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<String> lines = run.output().lines().filter(l -> !l.isBlank()).toList();
+        assertTrue(lines.size() > 10, run.output());
+        for (String line : lines) {
+            com.fasterxml.jackson.databind.JsonNode record = json.readTree(line);
+            assertTrue(record.hasNonNull("level") && record.hasNonNull("message"), line);
+        }
+        assertTrue(lines.stream().anyMatch(l -> l.contains("Sync finished")), "the summary is logged");
     }
 }
