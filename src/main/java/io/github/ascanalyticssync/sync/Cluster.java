@@ -13,11 +13,13 @@ import jakarta.inject.Inject;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.TemplatedRouteBuilder;
-import org.apache.camel.cluster.CamelClusterEventListener;
 import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.component.file.cluster.FileLockClusterService;
 import org.apache.camel.component.kubernetes.cluster.KubernetesClusterService;
+import org.apache.camel.component.master.MasterComponent;
 import org.apache.camel.quarkus.main.events.AfterStart;
+import org.apache.camel.quarkus.main.events.AfterStop;
+import org.apache.camel.support.service.ServiceHelper;
 import org.jboss.logging.Logger;
 
 /**
@@ -43,6 +45,9 @@ public class Cluster {
         return (int) (crc.getValue() % shards);
     }
 
+    /** The two cluster services (shards competed for at once, and later), stopped with Camel. */
+    private final List<CamelClusterService> services = new ArrayList<>();
+
     void onCamelStarted(@Observes AfterStart event) throws Exception {
         SyncConfig.Cluster cluster = config.cluster();
         if (!cluster.enabled() || !config.sync().enabled()) {
@@ -50,41 +55,59 @@ public class Cluster {
         }
         CamelContext camel = event.getCamelContext();
         String member = cluster.memberId().orElseGet(() -> System.getenv().getOrDefault("HOSTNAME", "asc-" + ProcessHandle.current().pid()));
-        CamelClusterService service = service(cluster, member);
-        camel.addService(service, true, true);
         // Shards spread over the replicas: each replica competes at once for the shards it prefers (by a hash of its
-        // member id) and only later for the others, which by then the replicas preferring them have taken.
-        List<Integer> later = new ArrayList<>();
+        // member id) and only later for the others, which by then the replicas preferring them have taken. Each group
+        // has its own cluster service behind its own master component ("asc-master-now", "asc-master-later"). Every
+        // shard route starts, and so registers its leadership listener, while its service is not yet running: camel-file
+        // 4.14's lock view can deadlock when a listener is added while it is taking a lock.
+        CamelClusterService now = service(camel, cluster, member, "now");
+        CamelClusterService later = service(camel, cluster, member, "later");
+        List<Integer> deferred = new ArrayList<>();
         for (int shard = 0; shard < cluster.shards(); shard++) {
-            if (prefers(member, shard, cluster.shards())) {
-                addShard(camel, service, member, shard);
-            } else {
-                later.add(shard);
+            boolean preferred = prefers(member, shard, cluster.shards());
+            if (!preferred) {
+                deferred.add(shard);
             }
+            addShard(camel, shard, preferred ? master(camel, "asc-master-now", now) : master(camel, "asc-master-later", later));
         }
+        start(now);
         LOG.infof("Clustered mode: member %s, %d shard(s), leadership through %s; competing for shards %s now, for %s in %s", member,
                 cluster.shards(), cluster.service() == SyncConfig.ClusterService.FILE ? "file locks in " + cluster.lockDir().toAbsolutePath()
-                        : "Kubernetes Leases", preferred(member, cluster.shards()), later, cluster.deferOthers());
+                        : "Kubernetes Leases", preferred(member, cluster.shards()), deferred, cluster.deferOthers());
         var scheduler = camel.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "asc-cluster");
-        scheduler.schedule(() -> {
-            try {
-                for (int shard : later) {
-                    addShard(camel, service, member, shard);
-                }
-            } catch (Exception e) {
-                LOG.errorf("The shard routes %s could not be added: %s", later, e.getMessage());
-            }
-        }, cluster.deferOthers().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        scheduler.schedule(() -> start(later), cluster.deferOthers().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
-    /** Competes for the shard: its view (created here) elects a leader, whose master: route then runs. */
-    private static void addShard(CamelContext camel, CamelClusterService service, String member, int shard) throws Exception {
-        if (camel.isStopping() || camel.isStopped()) {
-            return;
+    private void start(CamelClusterService service) {
+        synchronized (services) {
+            if (!services.contains(service)) {
+                ServiceHelper.startService(service);
+                services.add(service);
+            }
         }
-        service.getView("asc-shard-" + shard).addEventListener((CamelClusterEventListener.Leadership) (view, leader) -> LOG.infof(
-                "Shard %d: %s", shard, leader == null ? "no leader yet" : leader.isLocal() ? "this replica (" + member + ") leads it" : "led by " + leader.getId()));
-        TemplatedRouteBuilder.builder(camel, "asc-shard").routeId("asc-shard-" + shard).parameter("shard", Integer.toString(shard)).add();
+    }
+
+    /** Leadership is given up as Camel stops (after its routes): the other replicas take the shards over at once. */
+    void onCamelStopped(@Observes AfterStop event) {
+        synchronized (services) {
+            services.forEach(ServiceHelper::stopService);
+            services.clear();
+        }
+    }
+
+    private static String master(CamelContext camel, String name, CamelClusterService service) {
+        if (camel.hasComponent(name) == null) {
+            MasterComponent master = new MasterComponent(camel);
+            master.setService(service);
+            camel.addComponent(name, master);
+        }
+        return name;
+    }
+
+    /** The shard's route; it runs once the master component's view elects this replica. */
+    private static void addShard(CamelContext camel, int shard, String master) throws Exception {
+        TemplatedRouteBuilder.builder(camel, "asc-shard").routeId("asc-shard-" + shard).parameter("shard", Integer.toString(shard))
+                .parameter("master", master).add();
     }
 
     /** A replica prefers half of the shards, a window that starts at a hash of its member id. */
@@ -102,18 +125,22 @@ public class Cluster {
         return out;
     }
 
-    private CamelClusterService service(SyncConfig.Cluster cluster, String member) throws Exception {
+    private static CamelClusterService service(CamelContext camel, SyncConfig.Cluster cluster, String member, String group) throws Exception {
         if (cluster.service() == SyncConfig.ClusterService.FILE) {
             Files.createDirectories(cluster.lockDir());
             FileLockClusterService files = new FileLockClusterService();
-            files.setId(member);
+            files.setCamelContext(camel);
+            files.setId(member + "-" + group);
             files.setRoot(cluster.lockDir().toAbsolutePath().toString());
-            files.setAcquireLockDelay(0, java.util.concurrent.TimeUnit.MILLISECONDS);
+            // the first attempt waits a moment: the master consumer registers its listener on the new view first
+            files.setAcquireLockDelay(1, java.util.concurrent.TimeUnit.SECONDS);
             files.setAcquireLockInterval(cluster.acquireLockInterval().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             return files;
         }
         KubernetesClusterService leases = new KubernetesClusterService();
-        leases.setId(member);
+        leases.setCamelContext(camel);
+        leases.setId(member + "-" + group);
+        // the Lease holder is the pod itself, whichever group its shard is in
         leases.setPodName(member);
         cluster.kubernetesNamespace().ifPresent(leases::setKubernetesNamespace);
         leases.setLeaseDurationMillis(cluster.leaseDuration().toMillis());

@@ -111,8 +111,11 @@ class ClusteredIT {
     }
 
     @AfterEach
-    void tearDown() {
-        processes.forEach(p -> p.process().destroyForcibly());
+    void tearDown() throws InterruptedException {
+        for (AppProcess.Running p : processes) {
+            // wait for the exit: the next test's simulator binds the same ports
+            p.process().destroyForcibly().waitFor();
+        }
         s3.stop();
     }
 
@@ -124,6 +127,7 @@ class ClusteredIT {
                 "asc.simulator.faults.latency-fixed-ms", "40", "quarkus.http.port", "0"), work.resolve("simulator"));
         processes.add(sim);
         await("the simulator", Duration.ofSeconds(60), () -> get("/simulator") != null);
+        assertTrue(sim.process().isAlive(), "this test's simulator answers, not an earlier one: " + sim.output());
         return sim;
     }
 
@@ -318,6 +322,10 @@ class ClusteredIT {
             scenario.run();
         } catch (AssertionError | Exception e) {
             for (AppProcess.Running p : processes) {
+                if (p.process().isAlive() && System.getenv("ASC_IT_JSTACK") != null) {
+                    Process j = new ProcessBuilder("jstack", Long.toString(p.process().pid())).redirectErrorStream(true).start();
+                    System.out.println("---- jstack " + p.log() + "\n" + new String(j.getInputStream().readAllBytes()));
+                }
                 List<String> lines = p.output().lines().toList();
                 System.out.println("---- " + p.log() + " (last lines)");
                 lines.subList(Math.max(0, lines.size() - 80), lines.size()).forEach(System.out::println);
