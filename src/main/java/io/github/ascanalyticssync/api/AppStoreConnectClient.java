@@ -143,6 +143,7 @@ public class AppStoreConnectClient {
             }).orElse(null);
             if (status == 429) {
                 budget.rateLimited(retryAfter);
+                throw new AppStoreConnectException.RateLimited(endpoint, code, detail, retryAfter);
             }
             throw new AppStoreConnectException.Retryable(endpoint, status, code, detail, retryAfter);
         }

@@ -47,6 +47,17 @@ public class AppStoreConnectException extends RuntimeException {
         }
     }
 
+    /**
+     * 429: Apple asks to slow down. Not a failure of the call: it gets more tries than other retryable errors
+     * (asc.sync.rate-limit.retries), after the rate budget's pause (Retry-After when sent).
+     */
+    @RegisterForReflection
+    public static class RateLimited extends Retryable {
+        public RateLimited(String endpoint, String code, String detail, Long retryAfterSeconds) {
+            super(endpoint, 429, code, detail, retryAfterSeconds);
+        }
+    }
+
     /** 401: the token was refused; the issuer has already dropped it, so one more try uses a new one. */
     @RegisterForReflection
     public static class NotAuthorized extends AppStoreConnectException {

@@ -24,6 +24,13 @@ public class RedeliveryPolicies {
 
     @Produces
     @Singleton
+    @Named("rateLimitRedelivery")
+    RedeliveryPolicy rateLimit(SyncConfig config) {
+        return backOff(config.sync().rateLimit().retries(), config.sync().retryDelayMs());
+    }
+
+    @Produces
+    @Singleton
     @Named("downloadRedelivery")
     RedeliveryPolicy download(SyncConfig config) {
         return backOff(config.sync().download().retries(), config.sync().retryDelayMs());

@@ -203,6 +203,10 @@ public interface SyncConfig {
         /** When Apple's announced remainder falls to this, calls are spread evenly over the window. */
         @WithDefault("100")
         int reserve();
+
+        /** Further tries of a call answered 429 (a storm from parallel workers can meet several in a row). */
+        @WithDefault("10")
+        int retries();
     }
 
     interface Download {
