@@ -2,13 +2,14 @@
 # One-shot sync against the built-in simulator with a dataset of a given size and API latency; prints wall time,
 # segments, bytes, API calls and peak memory (resident set of the process, sampled every 100 ms).
 #
-#   bench/benchmark.sh [--apps N] [--age-days N] [--rows N] [--latency-ms N] [--categories LIST] [--heap SIZE]
+#   bench/benchmark.sh [--apps N] [--age-days N] [--rows N] [--latency-ms N] [--categories LIST] [--heap SIZE] [--parallel N]
 #
-# Defaults: 2 apps, requests 4 days old (the default dataset), 40 rows per segment, no latency, all categories, 512m heap.
+# Defaults: 2 apps, requests 4 days old (the default dataset), 40 rows per segment, no latency, all categories, 512m heap,
+# reports walked 4 at a time (asc.sync.parallel-reports).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apps=2 age=4 rows=40 latency=0 categories="" heap=512m
+apps=2 age=4 rows=40 latency=0 categories="" heap=512m parallel=4
 while [ $# -gt 0 ]; do
   case "$1" in
     --apps) apps=$2; shift 2 ;;
@@ -17,6 +18,7 @@ while [ $# -gt 0 ]; do
     --latency-ms) latency=$2; shift 2 ;;
     --categories) categories=$2; shift 2 ;;
     --heap) heap=$2; shift 2 ;;
+    --parallel) parallel=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -29,7 +31,7 @@ args=(-Xmx"$heap" -Dquarkus.profile=dev -Dquarkus.http.port=0 -Dasc.sync.mode=on
   -Dasc.simulator.api-port=0 -Dasc.simulator.storage-port=0
   -Dasc.simulator.data.apps="$apps" -Dasc.simulator.data.seed-ongoing-age-days="$age"
   -Dasc.simulator.data.rows-per-segment="$rows" -Dasc.simulator.faults.latency-fixed-ms="$latency"
-  -Dasc.state.dir="$work/state" -Dasc.destinations.local.path="$work/reports"
+  -Dasc.state.dir="$work/state" -Dasc.destinations.local.path="$work/reports" -Dasc.sync.parallel-reports="$parallel"
   -Dcamel.main.routes-include-pattern=file:"$PWD"/routes/*.yaml)
 [ -n "$categories" ] && args+=(-Dasc.sync.categories="$categories")
 
@@ -51,7 +53,7 @@ calls=$(echo "$summary" | sed -n 's/.* \([0-9]*\) API call(s).*/\1/p')
 bytes=$(find "$work/reports" -name '*.tsv.gz' -printf '%s\n' 2>/dev/null | awk '{s+=$1} END {print s+0}')
 files=$(find "$work/reports" -name '*.tsv.gz' 2>/dev/null | wc -l)
 
-echo "dataset:      $apps app(s), requests $age day(s) old, ~$rows rows/segment, API latency ${latency} ms, categories ${categories:-all}"
+echo "dataset:      $apps app(s), requests $age day(s) old, ~$rows rows/segment, API latency ${latency} ms, categories ${categories:-all}, $parallel report(s) at a time"
 awk -v s="$start" -v e="$end" 'BEGIN { printf "wall time:    %.1f s (whole process: start, sync, exit)\n", e - s }'
 echo "segments:     $segments new, $files files in the destination"
 echo "bytes:        $bytes"
