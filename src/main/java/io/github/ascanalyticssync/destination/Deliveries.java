@@ -109,7 +109,8 @@ public class Deliveries {
         m.setHeader("granularity", attributes.get("granularity"));
         m.setHeader("processingDate", attributes.get("processingDate"));
         m.setHeader("reportSlug", Layout.slug(m.getHeader("reportName", String.class)));
-        m.setHeader("instanceDir", Layout.instanceDir(m.getHeader("appId", String.class), m.getHeader("accessType", String.class), m.getHeader("reportName", String.class),
+        m.setHeader("instanceDir", Layout.instanceDir(m.getHeader("appId", String.class), m.getHeader("accessType", String.class),
+                m.getHeader("reportName", String.class),
                 String.valueOf(attributes.get("granularity")), String.valueOf(attributes.get("processingDate"))));
     }
 
@@ -209,10 +210,11 @@ public class Deliveries {
             s.put("lastDate", facts.lastDate());
             segments.add(s);
         }
-        String first = segments.stream().map(x -> (String) x.get("firstDate")).filter(java.util.Objects::nonNull).min(String::compareTo).orElse(null);
-        String last = segments.stream().map(x -> (String) x.get("lastDate")).filter(java.util.Objects::nonNull).max(String::compareTo).orElse(null);
-        manifest.put("firstDate", first);
-        manifest.put("lastDate", last);
+        // the instance's Date range: what a consumer replaces when it keeps the newest processing date per Date
+        manifest.put("firstDate", segments.stream().map(x -> (String) x.get("firstDate")).filter(java.util.Objects::nonNull)
+                .min(String::compareTo).orElse(null));
+        manifest.put("lastDate", segments.stream().map(x -> (String) x.get("lastDate")).filter(java.util.Objects::nonNull)
+                .max(String::compareTo).orElse(null));
         manifest.put("restatement", RESTATEMENT);
         manifest.put("segments", segments);
         String deliveryId = "manifest:" + instanceId;

@@ -36,7 +36,8 @@ public class SyncRun {
 
     /** What one sync did. */
     public record Summary(Instant started, Duration duration, long newSegments, long skippedSegments, long failedSegments,
-            long instancesCompleted, long instancesAlreadyComplete, long bytes, List<String> problems, List<String> warnings, Map<String, Long> apiCalls,
+            long instancesCompleted, long instancesAlreadyComplete, long bytes, List<String> problems, List<String> warnings,
+            Map<String, Long> apiCalls,
             Integer rateLimitRemaining, Integer rateLimit) {
 
         public boolean complete() {
@@ -149,7 +150,8 @@ public class SyncRun {
                 }
             });
             Summary s = new Summary(started, Duration.between(started, Instant.now()), newSegments.get(), skipped.get(), failed.get(),
-                    completed.get(), alreadyComplete.get(), bytes.get(), List.copyOf(problems), List.copyOf(warnings), calls, apiStats.remaining(), apiStats.limit());
+                    completed.get(), alreadyComplete.get(), bytes.get(), List.copyOf(problems), List.copyOf(warnings), calls,
+                    apiStats.remaining(), apiStats.limit());
             last = s;
             metrics.syncFinished(s.duration(), s.complete());
             destinationHealth.syncFinished();
