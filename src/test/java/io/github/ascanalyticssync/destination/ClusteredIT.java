@@ -182,6 +182,12 @@ class ClusteredIT {
         }
     }
 
+    /** Whether the replica has a shard's sync under way (more syncs started than finished). */
+    static boolean syncing(AppProcess.Running r) {
+        String log = r.output();
+        return log.split("Sync started", -1).length > log.split("Sync finished", -1).length;
+    }
+
     static Set<Integer> shardsLed(AppProcess.Running r) {
         Set<Integer> out = new TreeSet<>();
         Matcher m = LEADS.matcher(r.output());
@@ -231,12 +237,12 @@ class ClusteredIT {
         // stop the leader of a shard in the middle of its sync
         await("a sync under way", Duration.ofSeconds(120), () -> {
             try {
-                return files(".tsv.gz").size() >= 40;
+                return files(".tsv.gz").size() >= 40 && (syncing(a) || syncing(b));
             } catch (Exception e) {
                 return false;
             }
         });
-        AppProcess.Running victim = a.output().contains("Sync started") && !a.output().contains("Sync finished") ? a : b;
+        AppProcess.Running victim = syncing(a) ? a : b;
         AppProcess.Running survivor = victim == a ? b : a;
         Set<Integer> orphaned = shardsLed(victim);
         int deliveredBefore = files(".tsv.gz").size();
