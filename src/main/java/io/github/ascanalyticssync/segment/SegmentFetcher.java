@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Optional;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,14 +39,11 @@ public class SegmentFetcher {
 
     private final ObjectMapper json = new ObjectMapper();
     private final SegmentDownloader downloader;
-    private final Path factsDir;
+    private final FactsStore facts;
     private final SyncRun run;
-
-    private final StateStore state;
 
     @Inject
     public SegmentFetcher(SyncConfig config, SimulatorConfig simulator, Endpoints endpoints, SyncRun run, StateStore state) {
-        this.state = state;
         String simulatorStorage = config.sync().download().simulatorStorageUrl().orElse(null);
         if (simulatorStorage != null) {
             String host = java.net.URI.create(simulatorStorage).getHost();
@@ -59,7 +57,7 @@ public class SegmentFetcher {
         Path stateDir = config.state().dir();
         this.downloader = new SegmentDownloader(stateDir.resolve("staging"), config.sync().download().allowedHosts(), simulatorStorage,
                 config.api().connectTimeout(), config.sync().download().readTimeout());
-        this.factsDir = stateDir.resolve("segments");
+        this.facts = state.shared() ? inState(state) : inFolder(stateDir.resolve("segments"));
         this.run = run;
     }
 
@@ -85,40 +83,70 @@ public class SegmentFetcher {
         }
     }
 
-    private Path factsFile(String segmentId) {
-        return factsDir.resolve(segmentId + ".json");
+    /** Where facts live, chosen once: per-segment files, or the shared state store (another replica may write the manifest). */
+    private interface FactsStore {
+        Optional<String> get(String segmentId) throws IOException;
+
+        void put(String segmentId, String facts) throws IOException;
+
+        void remove(String segmentId) throws IOException;
+    }
+
+    private static FactsStore inState(StateStore state) {
+        return new FactsStore() {
+            public Optional<String> get(String id) {
+                return state.get(FACTS + id);
+            }
+
+            public void put(String id, String facts) {
+                state.put(FACTS + id, facts);
+            }
+
+            public void remove(String id) {
+                state.remove(FACTS + id);
+            }
+        };
+    }
+
+    /** One JSON file per segment, written under a temporary name and renamed. */
+    private static FactsStore inFolder(Path dir) {
+        return new FactsStore() {
+            public Optional<String> get(String id) throws IOException {
+                Path file = dir.resolve(id + ".json");
+                return Files.exists(file) ? Optional.of(Files.readString(file)) : Optional.empty();
+            }
+
+            public void put(String id, String facts) throws IOException {
+                Files.createDirectories(dir);
+                Path tmp = dir.resolve("." + id + ".json.tmp");
+                Files.writeString(tmp, facts);
+                Files.move(tmp, dir.resolve(id + ".json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+
+            public void remove(String id) throws IOException {
+                Files.deleteIfExists(dir.resolve(id + ".json"));
+            }
+        };
     }
 
     private void saveFacts(SegmentFacts facts) throws IOException {
-        if (state.shared()) {
-            // another replica may have to write the manifest
-            state.put(FACTS + facts.id(), json.writeValueAsString(facts));
-            return;
-        }
-        Files.createDirectories(factsDir);
-        Path tmp = factsDir.resolve("." + facts.id() + ".json.tmp");
-        json.writeValue(tmp.toFile(), facts);
-        Files.move(tmp, factsFile(facts.id()), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        this.facts.put(facts.id(), json.writeValueAsString(facts));
     }
 
     public SegmentFacts facts(String segmentId) throws IOException {
-        if (state.shared()) {
-            var stored = state.get(FACTS + segmentId);
-            return stored.isPresent() ? json.readValue(stored.get(), SegmentFacts.class) : null;
-        }
-        Path file = factsFile(segmentId);
-        return Files.exists(file) ? json.readValue(file.toFile(), SegmentFacts.class) : null;
+        Optional<String> stored = facts.get(segmentId);
+        return stored.isPresent() ? json.readValue(stored.get(), SegmentFacts.class) : null;
     }
 
     public boolean hasFacts(String segmentId) {
-        return state.shared() ? state.get(FACTS + segmentId).isPresent() : Files.exists(factsFile(segmentId));
+        try {
+            return facts.get(segmentId).isPresent();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public void forgetFacts(String segmentId) throws IOException {
-        if (state.shared()) {
-            state.remove(FACTS + segmentId);
-        } else {
-            Files.deleteIfExists(factsFile(segmentId));
-        }
+        facts.remove(segmentId);
     }
 }

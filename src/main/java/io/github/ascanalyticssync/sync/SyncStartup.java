@@ -85,9 +85,7 @@ public class SyncStartup {
         if (sync.download().retries() < 0 || sync.apiRetries() < 0 || config.destinations().retries() < 0) {
             throw new IllegalStateException("asc.sync.download.retries, asc.sync.api-retries and asc.destinations.retries cannot be negative");
         }
-        if (sync.parallelReports() < 1 || sync.parallelReports() > 64) {
-            throw new IllegalStateException("asc.sync.parallel-reports must be between 1 and 64, not " + sync.parallelReports());
-        }
+        // asc.sync.parallel-reports is checked where its pool is made (ReportWorkers), when the routes are built
         if (sync.lookbackDays() < 0 || sync.retentionDays() < 1 || sync.snapshotCooldownDays() < 0) {
             throw new IllegalStateException("asc.sync.lookback-days, asc.sync.retention-days and asc.sync.snapshot-cooldown-days must be"
                     + " positive (retention at least 1)");
