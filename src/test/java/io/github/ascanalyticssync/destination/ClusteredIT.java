@@ -269,7 +269,7 @@ class ClusteredIT {
         assertEquals(expected.keySet(), files(".tsv.gz"));
         for (var e : expected.entrySet()) {
             Path f = work.resolve("reports").resolve(e.getKey());
-            assertEquals(e.getValue().get("checksum").asText(), io.github.ascanalyticssync.sync.TestFiles.md5(f), e.getKey());
+            assertEquals(e.getValue().get("checksum").asText(), TestFiles.md5(f), e.getKey());
         }
         Map<String, String> objects = objects();
         assertEquals(expected.keySet(), objects.keySet());

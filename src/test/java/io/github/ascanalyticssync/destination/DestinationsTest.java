@@ -4,7 +4,7 @@ import static io.github.ascanalyticssync.sync.SyncTestAccess.assertDeliveredExac
 import static io.github.ascanalyticssync.sync.SyncTestAccess.catalogue;
 import static io.github.ascanalyticssync.sync.SyncTestAccess.downloads;
 import static io.github.ascanalyticssync.sync.SyncTestAccess.freshStart;
-import static io.github.ascanalyticssync.sync.SyncTestAccess.md5;
+import static io.github.ascanalyticssync.sync.TestFiles.md5;
 import static io.github.ascanalyticssync.sync.SyncTestAccess.sync;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -13,12 +13,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.enterprise.inject.spi.CDI;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.github.ascanalyticssync.ledger.StateStore;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -108,11 +105,13 @@ class IncrementalSyncTest {
         assertEquals(downloadedBefore + newSegments, downloads(), "only the new segments were downloaded");
         assertEquals(List.of(), s3.warnings());
 
-        String app = String.valueOf(all.get(0).get("appId"));
-        StateStore state = CDI.current().select(StateStore.class).get();
-        assertEquals("2026-03-07", state.get("watermark/" + app + "/app-crashes/DAILY").orElseThrow());
-        assertEquals("2026-03-06", state.get("watermark/" + app + "/app-crashes/WEEKLY").orElseThrow(), "Fridays");
-        assertEquals("2026-03-05", state.get("watermark/" + app + "/app-crashes/MONTHLY").orElseThrow(), "the 5th");
+        // the watermarks, as a user sees them: the age of the newest processing date delivered, on 2026-03-07
+        String app = "app=\"" + all.get(0).get("appId") + "\"";
+        Map<String, Double> metrics = ObservabilityTest.metrics();
+        String age = "asc_report_newest_processing_date_age_days";
+        assertEquals(0, ObservabilityTest.value(metrics, age, app, "report=\"App Crashes\"", "granularity=\"DAILY\""), "today's");
+        assertEquals(1, ObservabilityTest.value(metrics, age, app, "report=\"App Crashes\"", "granularity=\"WEEKLY\""), "Friday's");
+        assertEquals(2, ObservabilityTest.value(metrics, age, app, "report=\"App Crashes\"", "granularity=\"MONTHLY\""), "the 5th's");
     }
 
     @Test

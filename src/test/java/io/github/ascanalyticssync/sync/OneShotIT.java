@@ -80,7 +80,7 @@ class OneShotIT {
         JsonNode manifest = new ObjectMapper().readTree(segment.resolveSibling("_manifest.json").toFile());
         JsonNode described = manifest.get("segments").get(0);
         assertEquals(Files.size(segment), described.get("sizeInBytes").asLong());
-        assertEquals(described.get("checksum").asText(), SyncHarness.md5(segment), "byte-identical to what the API announced");
+        assertEquals(described.get("checksum").asText(), TestFiles.md5(segment), "byte-identical to what the API announced");
         assertEquals(16_000_000, described.get("rows").asLong());
 
         AppProcess.Result again = oneShot(Map.of("asc.simulator.data.report-rows.r2", "16000000", "asc.simulator.data.compression-level", "0"));

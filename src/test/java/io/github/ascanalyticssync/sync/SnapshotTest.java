@@ -84,7 +84,7 @@ class SnapshotTest {
             Path file = SyncHarness.segmentFile(s);
             assertTrue(file.toString().contains("/access_type=ONE_TIME_SNAPSHOT/"), file.toString());
             assertTrue(Files.exists(file), "delivered: " + file);
-            assertEquals(s.get("checksum"), SyncHarness.md5(file));
+            assertEquals(s.get("checksum"), TestFiles.md5(file));
             JsonNode manifest = new ObjectMapper().readTree(file.resolveSibling(Layout.MANIFEST).toFile());
             assertEquals(SNAPSHOT, manifest.get("accessType").asText());
         }

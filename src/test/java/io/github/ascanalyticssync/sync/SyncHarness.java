@@ -9,9 +9,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -84,7 +81,7 @@ final class SyncHarness {
             Path file = segmentFile(s);
             assertTrue(Files.exists(file), "delivered: " + file);
             assertEquals(((Number) s.get("sizeInBytes")).longValue(), size(file), "size of " + file);
-            assertEquals(s.get("checksum"), md5(file), "bytes of " + file);
+            assertEquals(s.get("checksum"), TestFiles.md5(file), "bytes of " + file);
         }
         assertEquals(segments.size(), segmentFiles().size(), "no other segment files");
         assertEquals(List.of(), leftovers(), "no temporary files left");
@@ -117,8 +114,19 @@ final class SyncHarness {
         }
     }
 
-    static String md5(Path file) {
-        return TestFiles.md5(file);
+    /** The segments the simulator offers today in the given categories. */
+    static List<Map<String, Object>> expected(String... categories) {
+        List<Map<String, Object>> all = new java.util.ArrayList<>();
+        for (String category : categories) {
+            all.addAll(catalogue(Map.of("category", category)).getList("segments"));
+        }
+        return all;
+    }
+
+    /** A file where the app's folder should be: the local folder cannot take that app's segments. */
+    static Path blockFolderOf(String appId) throws IOException {
+        Files.createDirectories(REPORTS);
+        return Files.writeString(REPORTS.resolve("app_id=" + appId), "a file where the app's folder should be");
     }
 
     static void deleteTree(Path root) {

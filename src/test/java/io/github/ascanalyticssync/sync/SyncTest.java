@@ -1,6 +1,5 @@
 package io.github.ascanalyticssync.sync;
 
-import static io.github.ascanalyticssync.sync.SyncHarness.REPORTS;
 import static io.github.ascanalyticssync.sync.SyncHarness.assertDeliveredExactly;
 import static io.github.ascanalyticssync.sync.SyncHarness.callsByEndpoint;
 import static io.github.ascanalyticssync.sync.SyncHarness.catalogue;
@@ -59,13 +58,9 @@ class SyncTest {
         SyncHarness.freshStart();
     }
 
-    /** The segments the simulator offers in the selected categories, and their instance count. */
-    private List<Map<String, Object>> expected() {
-        List<Map<String, Object>> all = new ArrayList<>();
-        for (String category : List.of("COMMERCE", "APP_USAGE")) {
-            all.addAll(catalogue(Map.of("category", category)).getList("segments"));
-        }
-        return all;
+    /** The segments the simulator offers in the selected categories. */
+    private static List<Map<String, Object>> expected() {
+        return SyncHarness.expected("COMMERCE", "APP_USAGE");
     }
 
     private int expectedInstances() {
@@ -211,17 +206,11 @@ class SyncTest {
         }
     }
 
-    /** A file where the app's folder should be: the local folder cannot take that app's segments. */
-    private static Path blockFolderOf(String appId) throws java.io.IOException {
-        Files.createDirectories(REPORTS);
-        return Files.writeString(REPORTS.resolve("app_id=" + appId), "a file where the app's folder should be");
-    }
-
     @Test
     void aSegmentMissingSomewhereWhoseStagedCopyIsGoneIsDownloadedAgain() throws Exception {
         List<Map<String, Object>> expected = expected();
         String blockedApp = String.valueOf(expected.get(0).get("appId"));
-        Path blocker = blockFolderOf(blockedApp);
+        Path blocker = SyncHarness.blockFolderOf(blockedApp);
         assertFalse(sync().complete());
         long blocked = expected.stream().filter(s -> s.get("appId").equals(blockedApp)).count();
         long downloadedFirst = downloads();
@@ -253,7 +242,7 @@ class SyncTest {
     void aFailedDeliveryLeavesNoPartialFileAndIsDeliveredNextTimeWithoutASecondDownload() throws Exception {
         List<Map<String, Object>> expected = expected();
         String blockedApp = String.valueOf(expected.get(0).get("appId"));
-        Path blocker = blockFolderOf(blockedApp);
+        Path blocker = SyncHarness.blockFolderOf(blockedApp);
         SyncRun.Summary first = sync();
         assertFalse(first.complete());
         long blocked = expected.stream().filter(s -> s.get("appId").equals(blockedApp)).count();

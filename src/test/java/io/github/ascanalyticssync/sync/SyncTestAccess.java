@@ -32,10 +32,6 @@ public final class SyncTestAccess {
         SyncHarness.assertDeliveredExactly(segments);
     }
 
-    public static String md5(Path file) {
-        return SyncHarness.md5(file);
-    }
-
     public static Path localFile(Map<String, Object> segment) {
         return SyncHarness.segmentFile(segment);
     }
