@@ -69,6 +69,17 @@ public class AppStoreConnectClient {
         return new Page(data, next, doc.path("meta").path("paging").path("total").asInt(data.size()));
     }
 
+    /** Every resource of a collection: its pages one after the other, following {@code links.next} to the end. */
+    public List<Map<String, Object>> all(String path) {
+        List<Map<String, Object>> all = new ArrayList<>();
+        for (String next = path; next != null;) {
+            Page page = page(next);
+            all.addAll(page.data());
+            next = page.next();
+        }
+        return all;
+    }
+
     /** GETs a single resource document and returns its {@code data}. */
     @SuppressWarnings("unchecked")
     public Map<String, Object> resource(String path) {

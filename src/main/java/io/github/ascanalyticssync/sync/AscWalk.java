@@ -76,12 +76,7 @@ public class AscWalk {
         if (!configured.isEmpty()) {
             return configured;
         }
-        List<String> ids = new ArrayList<>();
-        for (String next = "/v1/apps?limit=200&fields%5Bapps%5D=name"; next != null;) {
-            Page page = api.page(next);
-            page.data().forEach(app -> ids.add(String.valueOf(app.get("id"))));
-            next = page.next();
-        }
+        List<String> ids = api.all("/v1/apps?limit=200&fields%5Bapps%5D=name").stream().map(app -> String.valueOf(app.get("id"))).toList();
         LOG.infof("No asc.sync.app-ids configured: syncing all %d apps the key can see", ids.size());
         return ids;
     }
@@ -212,14 +207,8 @@ public class AscWalk {
 
     /** All the app's live requests, both access types, in one listing. */
     private List<Map<String, Object>> listRequests(String appId) {
-        List<Map<String, Object>> all = new ArrayList<>();
-        for (String next = "/v1/apps/" + appId + "/analyticsReportRequests?limit=200&" + q("fields[analyticsReportRequests]")
-                + "=accessType,stoppedDueToInactivity"; next != null;) {
-            Page page = api.page(next);
-            all.addAll(page.data());
-            next = page.next();
-        }
-        return all;
+        return api.all("/v1/apps/" + appId + "/analyticsReportRequests?limit=200&" + q("fields[analyticsReportRequests]")
+                + "=accessType,stoppedDueToInactivity");
     }
 
     @SuppressWarnings("unchecked")
@@ -320,13 +309,7 @@ public class AscWalk {
 
     /** Every segment of an instance, with fresh URLs. */
     public List<Map<String, Object>> segments(@Header("instanceId") String instanceId) {
-        List<Map<String, Object>> all = new ArrayList<>();
-        for (String next = "/v1/analyticsReportInstances/" + instanceId + "/segments?limit=" + config.sync().pageLimit(); next != null;) {
-            Page page = api.page(next);
-            all.addAll(page.data());
-            next = page.next();
-        }
-        return all;
+        return api.all("/v1/analyticsReportInstances/" + instanceId + "/segments?limit=" + config.sync().pageLimit());
     }
 
     static String q(String s) {
