@@ -1,22 +1,19 @@
 package io.github.ascanalyticssync.api;
 
-import java.net.http.HttpClient;
 import java.time.Clock;
-import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Named;
+import jakarta.inject.Singleton;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import io.github.ascanalyticssync.simulator.Endpoints;
-import io.github.ascanalyticssync.simulator.SimulatorConfig;
 import io.github.ascanalyticssync.sync.SyncConfig;
 import io.github.ascanalyticssync.token.TokenIssuer;
 
-/** The token issuer and the API client, built from {@code asc.api.*}, validated when they are first needed. */
+/** The token issuer and the rate budget of routes/asc-api.yaml, built from {@code asc.api.*} and {@code asc.sync.rate-limit.*}. */
 @ApplicationScoped
 public class AppStoreConnectProducers {
 
@@ -31,31 +28,15 @@ public class AppStoreConnectProducers {
     }
 
     @Produces
-    @ApplicationScoped
-    @Named("appStoreConnect")
-    AppStoreConnectClient client(SyncConfig config, TokenIssuer tokens, ApiStats stats, SimulatorConfig simulator, Endpoints endpoints,
-            MeterRegistry registry) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(config.api().connectTimeout()).followRedirects(HttpClient.Redirect.NEVER).build();
+    @Singleton
+    @Named("rateBudget")
+    RateBudget rateBudget(SyncConfig config, MeterRegistry registry) {
         SyncConfig.RateLimit limit = config.sync().rateLimit();
         RateBudget budget = new RateBudget(limit.callsPerWindow(), limit.window(), limit.reserve());
         Gauge.builder("asc.api.budget.used", budget, RateBudget::used).description("API calls counted in the sync's current rate window")
                 .register(registry);
         Gauge.builder("asc.api.budget.limit", budget, RateBudget::budget).description("The sync's budget of API calls per rate window")
                 .register(registry);
-        return new AppStoreConnectClient(http, tokens, baseUrl(config, simulator, endpoints), stats, config.api().requestTimeout(), budget);
-    }
-
-    /** The configured base URL; else the simulator's when it runs in this process; else Apple's. */
-    static String baseUrl(SyncConfig config, SimulatorConfig simulator, Endpoints endpoints) {
-        if (config.api().baseUrl().isPresent()) {
-            return config.api().baseUrl().get();
-        }
-        if (simulator.enabled()) {
-            if (!endpoints.awaitBound(Duration.ofSeconds(30))) {
-                throw new IllegalStateException("The App Store Connect simulator did not start; set asc.api.base-url or check the simulator's log");
-            }
-            return endpoints.apiBaseUrl();
-        }
-        return APPLE_BASE_URL;
+        return budget;
     }
 }

@@ -16,12 +16,13 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Route;
+import org.apache.camel.Variable;
 import org.apache.camel.spi.IdempotentRepository;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
+import io.github.ascanalyticssync.api.JsonApi;
 import io.github.ascanalyticssync.segment.SegmentFacts;
 import io.github.ascanalyticssync.segment.SegmentFetcher;
 import io.github.ascanalyticssync.sync.SyncRun;
@@ -45,7 +46,8 @@ public class Deliveries {
             + " the instance with the latest processingDate (ONGOING and ONE_TIME_SNAPSHOT alike); never add rows of the same Date"
             + " from different instances";
 
-    private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    @Inject
+    ObjectMapper json;
 
     @Inject
     CamelContext camel;
@@ -99,103 +101,111 @@ public class Deliveries {
                 .collect(Collectors.joining(","));
     }
 
-    /** Headers of one instance, from the listed instance in the body. */
-    @SuppressWarnings("unchecked")
+    /** The walk's variables of one instance, from the listed instance in the body. */
     public void instance(Exchange exchange) {
-        Message m = exchange.getMessage();
-        Map<String, Object> instance = m.getBody(Map.class);
-        Map<String, Object> attributes = (Map<String, Object>) instance.getOrDefault("attributes", Map.of());
-        m.setHeader("instanceId", instance.get("id"));
-        m.setHeader("granularity", attributes.get("granularity"));
-        m.setHeader("processingDate", attributes.get("processingDate"));
-        m.setHeader("reportSlug", Layout.slug(m.getHeader("reportName", String.class)));
-        m.setHeader("instanceDir", Layout.instanceDir(m.getHeader("appId", String.class), m.getHeader("accessType", String.class),
-                m.getHeader("reportName", String.class),
-                String.valueOf(attributes.get("granularity")), String.valueOf(attributes.get("processingDate"))));
+        JsonApi.Resource instance = exchange.getMessage().getBody(JsonApi.Resource.class);
+        JsonApi.Attributes attributes = instance.attributes();
+        String reportName = exchange.getVariable("reportName", String.class);
+        exchange.setVariable("instanceId", instance.id());
+        exchange.setVariable("granularity", attributes.granularity());
+        exchange.setVariable("processingDate", attributes.processingDate());
+        exchange.setVariable("reportSlug", Layout.slug(reportName));
+        exchange.setVariable("instanceDir", Layout.instanceDir(exchange.getVariable("appId", String.class),
+                exchange.getVariable("accessType", String.class), reportName, String.valueOf(attributes.granularity()),
+                String.valueOf(attributes.processingDate())));
     }
 
     /**
-     * Headers of one segment, from the listed segment in the body, and {@code destinations}: the endpoints of the
-     * destinations that still lack it (empty when all have it).
+     * The walk's variables of one segment, from the listed segment in the body, with {@code destinations}: the
+     * endpoints of the destinations that still lack it (empty when all have it). The message carries only what a
+     * sink needs: the header {@code file} (its path in the layout) and the object-store headers.
      */
-    @SuppressWarnings("unchecked")
     public void segment(Exchange exchange) {
+        JsonApi.Resource segment = exchange.getMessage().getBody(JsonApi.Resource.class);
+        JsonApi.Attributes attributes = segment.attributes();
+        String id = segment.id();
+        String appId = exchange.getVariable("appId", String.class);
+        exchange.setVariable("segmentId", id);
+        exchange.setVariable("segmentUrl", attributes.url());
+        exchange.setVariable("segmentChecksum", attributes.checksum());
+        exchange.setVariable("segmentSize", attributes.sizeInBytes());
+        exchange.setVariable("deliveryId", id);
+        exchange.setVariable("deliveryKind", "segment");
         Message m = exchange.getMessage();
-        Map<String, Object> segment = m.getBody(Map.class);
-        Map<String, Object> attributes = (Map<String, Object>) segment.getOrDefault("attributes", Map.of());
-        String id = String.valueOf(segment.get("id"));
-        m.setHeader("segmentId", id);
-        m.setHeader("segmentUrl", attributes.get("url"));
-        m.setHeader("segmentChecksum", attributes.get("checksum"));
-        Object size = attributes.get("sizeInBytes");
-        m.setHeader("segmentSize", size instanceof Number n ? n.longValue() : null);
-        m.setHeader("deliveryId", id);
-        m.setHeader("deliveryKind", "segment");
-        m.setHeader("file", Layout.segmentFile(m.getHeader("instanceDir", String.class), id));
-        objectHeaders(m, "application/gzip", String.valueOf(attributes.get("checksum")));
+        m.setBody(null);
+        m.setHeader("file", Layout.segmentFile(exchange.getVariable("instanceDir", String.class), id));
+        objectHeaders(exchange, "application/gzip", String.valueOf(attributes.checksum()));
         String destinations = lacking(id);
         if (run.stopping() && !destinations.isEmpty()) {
-            run.segmentLeft(m.getHeader("appId", String.class), id);
-            m.setHeader("destinations", "");
-            m.setHeader("needsFacts", false);
+            run.segmentLeft(appId, id);
+            exchange.setVariable("destinations", "");
+            exchange.setVariable("needsFacts", false);
             return;
         }
-        m.setHeader("destinations", destinations);
+        exchange.setVariable("destinations", destinations);
         // the manifest needs the segment's facts: a segment delivered everywhere whose facts were lost is read again
-        m.setHeader("needsFacts", destinations.isEmpty() && !run.stopping() && !fetcher.hasFacts(id));
+        exchange.setVariable("needsFacts", destinations.isEmpty() && !run.stopping() && !fetcher.hasFacts(id));
         if (destinations.isEmpty()) {
-            run.segmentSkipped(m.getHeader("appId", String.class));
+            run.segmentSkipped(appId);
         }
     }
 
-    /** Records the listed segments of the instance (header {@code segmentIds}) for the completion check. */
-    public void segments(Exchange exchange) {
-        List<?> segments = exchange.getMessage().getBody(List.class);
-        exchange.getMessage().setHeader("segmentIds", segments.stream().map(s -> String.valueOf(((Map<?, ?>) s).get("id"))).toList());
+    /** Records the segments of the listed page (variable {@code page}) for the completion check ({@code segmentIds}). */
+    public void segments(Exchange exchange, @Variable("page") JsonApi.Document page) {
+        @SuppressWarnings("unchecked")
+        List<String> ids = exchange.getVariable("segmentIds", List.class);
+        if (ids == null) {
+            ids = new ArrayList<>();
+            exchange.setVariable("segmentIds", ids);
+        }
+        for (JsonApi.Resource s : page.data()) {
+            ids.add(s.id());
+        }
         run.segmentsListed(exchange);
     }
 
     /** After the fan-out: the staged copy goes once every destination has the segment. */
     public void release(Exchange exchange) {
-        String id = exchange.getMessage().getHeader("segmentId", String.class);
+        String id = exchange.getVariable("segmentId", String.class);
+        String appId = exchange.getVariable("appId", String.class);
         if (lacking(id).isEmpty()) {
             fetcher.discardStaged(id);
-            if (!exchange.getMessage().getHeader("destinations", "", String.class).isEmpty()) {
+            if (!exchange.getVariable("destinations", "", String.class).isEmpty()) {
                 // a segment only read again for its facts was already counted as skipped
-                run.segmentDelivered(exchange.getMessage().getHeader("appId", String.class));
+                run.segmentDelivered(appId);
             }
         } else {
-            run.segmentIncomplete(exchange.getMessage().getHeader("appId", String.class), id);
+            run.segmentIncomplete(appId, id);
         }
     }
 
     /** Whether every segment of the instance (header {@code segmentIds}) reached every destination. */
     public boolean segmentsDelivered(Exchange exchange) {
-        List<?> ids = exchange.getMessage().getHeader("segmentIds", List.class);
-        return ids.stream().allMatch(id -> lacking(String.valueOf(id)).isEmpty());
+        List<?> ids = exchange.getVariable("segmentIds", List.class);
+        return ids != null && ids.stream().allMatch(id -> lacking(String.valueOf(id)).isEmpty());
     }
 
-    /** Where an instance comes from, from the walk's headers: what manifests and Kafka records carry. */
-    static Map<String, Object> origin(Message m) {
+    /** Where an instance comes from, from the walk's variables: what manifests and Kafka records carry. */
+    static Map<String, Object> origin(Exchange e) {
         Map<String, Object> origin = new LinkedHashMap<>();
-        origin.put("appId", m.getHeader("appId"));
-        origin.put("reportId", m.getHeader("reportId"));
-        origin.put("reportName", m.getHeader("reportName"));
-        origin.put("category", m.getHeader("reportCategory"));
-        origin.put("accessType", m.getHeader("accessType"));
-        origin.put("granularity", m.getHeader("granularity"));
-        origin.put("processingDate", m.getHeader("processingDate"));
-        origin.put("instanceId", m.getHeader("instanceId"));
+        origin.put("appId", e.getVariable("appId"));
+        origin.put("reportId", e.getVariable("reportId"));
+        origin.put("reportName", e.getVariable("reportName"));
+        origin.put("category", e.getVariable("reportCategory"));
+        origin.put("accessType", e.getVariable("accessType"));
+        origin.put("granularity", e.getVariable("granularity"));
+        origin.put("processingDate", e.getVariable("processingDate"));
+        origin.put("instanceId", e.getVariable("instanceId"));
         return origin;
     }
 
     /** Body: the instance manifest; headers for its delivery to the destinations that lack it. */
     public void manifest(Exchange exchange) throws IOException {
         Message m = exchange.getMessage();
-        String instanceId = m.getHeader("instanceId", String.class);
-        Map<String, Object> manifest = origin(m);
+        String instanceId = exchange.getVariable("instanceId", String.class);
+        Map<String, Object> manifest = origin(exchange);
         List<Map<String, Object>> segments = new ArrayList<>();
-        for (Object id : m.getHeader("segmentIds", List.class)) {
+        for (Object id : exchange.getVariable("segmentIds", List.class)) {
             SegmentFacts facts = fetcher.facts(String.valueOf(id));
             if (facts == null) {
                 throw new IllegalStateException("The facts of segment " + id + " are missing from the state folder; it will be downloaded again");
@@ -218,50 +228,51 @@ public class Deliveries {
         manifest.put("restatement", RESTATEMENT);
         manifest.put("segments", segments);
         String deliveryId = "manifest:" + instanceId;
-        byte[] body = json.writeValueAsBytes(manifest);
+        byte[] body = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest);
         m.setBody(new String(body, java.nio.charset.StandardCharsets.UTF_8));
-        m.setHeader("deliveryId", deliveryId);
-        m.setHeader("deliveryKind", "manifest");
+        exchange.setVariable("deliveryId", deliveryId);
+        exchange.setVariable("deliveryKind", "manifest");
+        exchange.setVariable("segmentSize", (long) body.length);
         try {
-            objectHeaders(m, "application/json", java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(body)));
+            objectHeaders(exchange, "application/json", java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(body)));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        m.setHeader("file", Layout.manifestFile(m.getHeader("instanceDir", String.class)));
-        m.setHeader("destinations", lacking(deliveryId));
+        m.setHeader("file", Layout.manifestFile(exchange.getVariable("instanceDir", String.class)));
+        exchange.setVariable("destinations", lacking(deliveryId));
     }
 
     /**
      * Object-store headers (the aws2-s3 sink reads them; other sinks ignore them): content type, Content-MD5 so that
      * the store verifies the upload, and user metadata describing the file.
      */
-    private static void objectHeaders(Message m, String contentType, String md5Hex) {
+    private static void objectHeaders(Exchange e, String contentType, String md5Hex) {
+        Message m = e.getMessage();
         m.setHeader("CamelAwsS3ContentType", contentType);
         m.setHeader("CamelAwsS3ContentMD5", java.util.Base64.getEncoder().encodeToString(java.util.HexFormat.of().parseHex(md5Hex)));
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("checksum-md5", md5Hex);
-        metadata.put("app-id", m.getHeader("appId", String.class));
-        metadata.put("report", m.getHeader("reportName", String.class));
-        metadata.put("report-id", m.getHeader("reportId", String.class));
-        metadata.put("access-type", m.getHeader("accessType", String.class));
-        metadata.put("granularity", m.getHeader("granularity", String.class));
-        metadata.put("processing-date", m.getHeader("processingDate", String.class));
-        metadata.put("instance-id", m.getHeader("instanceId", String.class));
+        metadata.put("app-id", e.getVariable("appId", String.class));
+        metadata.put("report", e.getVariable("reportName", String.class));
+        metadata.put("report-id", e.getVariable("reportId", String.class));
+        metadata.put("access-type", e.getVariable("accessType", String.class));
+        metadata.put("granularity", e.getVariable("granularity", String.class));
+        metadata.put("processing-date", e.getVariable("processingDate", String.class));
+        metadata.put("instance-id", e.getVariable("instanceId", String.class));
         metadata.values().removeIf(java.util.Objects::isNull);
         m.setHeader("CamelAwsS3Metadata", metadata);
     }
 
     /** Records the instance complete once its manifest is everywhere too, and forgets its segments' facts. */
     public void complete(Exchange exchange) throws IOException {
-        Message m = exchange.getMessage();
-        String instanceId = m.getHeader("instanceId", String.class);
+        String instanceId = exchange.getVariable("instanceId", String.class);
         if (!lacking("manifest:" + instanceId).isEmpty()) {
             return;
         }
         instanceLedger.add(instanceId);
-        for (Object id : m.getHeader("segmentIds", List.class)) {
+        for (Object id : exchange.getVariable("segmentIds", List.class)) {
             fetcher.forgetFacts(String.valueOf(id));
         }
-        run.instanceCompleted(m.getHeader("appId", String.class));
+        run.instanceCompleted(exchange.getVariable("appId", String.class));
     }
 }

@@ -48,10 +48,10 @@ public class SegmentRecords {
     public Iterator<Message> records(Exchange exchange) throws IOException {
         Message in = exchange.getMessage();
         File file = in.getBody(File.class);
-        Map<String, Object> origin = Deliveries.origin(in);
-        origin.put("segmentId", in.getHeader("segmentId"));
+        Map<String, Object> origin = Deliveries.origin(exchange);
+        String segmentId = exchange.getVariable("segmentId", String.class);
+        origin.put("segmentId", segmentId);
         String topic = exchange.getProperty("recordTopic", String.class);
-        String segmentId = in.getHeader("segmentId", String.class);
         return new Rows(open(file), origin, segmentId, topic, exchange);
     }
 

@@ -14,7 +14,6 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -63,14 +62,14 @@ public class SegmentFetcher {
 
     /** Body becomes the staged file; downloads it first unless a verified copy is already staged. */
     public File fetch(Exchange exchange) throws IOException {
-        Message m = exchange.getMessage();
-        String id = m.getHeader("segmentId", String.class);
+        String id = exchange.getVariable("segmentId", String.class);
         Path staged = downloader.staged(id);
         if (!Files.exists(staged) || !hasFacts(id)) {
-            staged = downloader.download(id, m.getHeader("segmentUrl", String.class), m.getHeader("segmentSize", Long.class),
-                    m.getHeader("segmentChecksum", String.class));
-            saveFacts(SegmentDownloader.facts(id, m.getHeader("segmentChecksum", String.class), staged));
-            run.downloaded(m.getHeader("appId", String.class), Files.size(staged));
+            String checksum = exchange.getVariable("segmentChecksum", String.class);
+            staged = downloader.download(id, exchange.getVariable("segmentUrl", String.class), exchange.getVariable("segmentSize", Long.class),
+                    checksum);
+            saveFacts(SegmentDownloader.facts(id, checksum, staged));
+            run.downloaded(exchange.getVariable("appId", String.class), Files.size(staged));
         }
         return staged.toFile();
     }

@@ -16,6 +16,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.Variable;
 import org.jboss.logging.Logger;
 
 import io.github.ascanalyticssync.api.ApiStats;
@@ -60,9 +61,6 @@ public class SyncRun {
     @Inject
     ApiStats apiStats;
 
-    @Inject
-    AscWalk walk;
-
     /**
      * One sync at a time. A semaphore, not a lock: an asynchronous sink (Kafka) may finish the sync on another thread
      * than the one that began it. In clustered mode the shards a replica leads wait for each other's turn.
@@ -92,14 +90,15 @@ public class SyncRun {
     @Inject
     SyncHealth destinationHealth;
 
-    private volatile List<String> walkedApps = List.of();
+    private final java.util.Set<String> walkedApps = ConcurrentHashMap.newKeySet();
+    private volatile Integer shard;
     private final java.util.Set<String> failedApps = ConcurrentHashMap.newKeySet();
 
     /**
-     * Starts a sync and returns the apps to walk: all of them, or in clustered mode those of the shard (header
-     * {@code shard}) this replica leads.
+     * Starts a sync and returns the configured apps ({@code asc.sync.app-ids}); none when every app the key can see is
+     * to be synced ({@link #discoversApps}). In clustered mode (variable {@code shard}) shards wait for each other.
      */
-    public List<String> begin(@org.apache.camel.Header("shard") Integer shard) throws InterruptedException {
+    public List<String> begin(@Variable("shard") Integer shard) throws InterruptedException {
         if (!startup.awaitChecks()) {
             throw new IllegalStateException("The start-up checks failed; no sync runs");
         }
@@ -117,7 +116,8 @@ public class SyncRun {
         problems.clear();
         warnings.clear();
         failedApps.clear();
-        walkedApps = List.of();
+        walkedApps.clear();
+        this.shard = shard;
         destinationHealth.syncStarted();
         for (AtomicLong c : List.of(newSegments, skipped, failed, completed, alreadyComplete, bytes)) {
             c.set(0);
@@ -125,19 +125,28 @@ public class SyncRun {
         started = Instant.now();
         lastProgress = started;
         callsAtStart = apiStats.callsByEndpoint();
-        try {
-            List<String> ids = walk.appIds();
-            if (shard != null) {
-                int shards = config.cluster().shards();
-                ids = ids.stream().filter(id -> Cluster.shardOf(id, shards) == shard).toList();
-            }
-            walkedApps = ids;
-            LOG.infof("Sync started: %d app(s)%s", ids.size(), shard == null ? "" : " of shard " + shard);
-            return ids;
-        } catch (RuntimeException e) {
-            problems.add("The apps could not be listed: " + e.getMessage());
-            return List.of();
+        List<String> configured = config.sync().appIds().orElse(List.of());
+        LOG.infof("Sync started: %s%s", configured.isEmpty() ? "every app the key can see" : configured.size() + " app(s)",
+                shard == null ? "" : ", those of shard " + shard);
+        return configured;
+    }
+
+    /** True when no apps are configured: the walk lists every app the key can see. */
+    public boolean discoversApps() {
+        return config.sync().appIds().orElse(List.of()).isEmpty();
+    }
+
+    /** Whether this sync walks the app: not when excluded, nor, in clustered mode, when it is in another shard. */
+    public boolean takesApp(@Variable("appId") String appId) {
+        if (config.sync().excludeAppIds().orElse(List.of()).contains(appId)) {
+            return false;
         }
+        Integer s = shard;
+        if (s != null && Cluster.shardOf(appId, config.cluster().shards()) != s) {
+            return false;
+        }
+        walkedApps.add(appId);
+        return true;
     }
 
     public Summary finish() {
@@ -205,16 +214,16 @@ public class SyncRun {
     }
 
     public void reportSelected(Exchange exchange) {
-        app(exchange.getMessage().getHeader("appId", String.class)).reports.incrementAndGet();
+        app(exchange.getVariable("appId", String.class)).reports.incrementAndGet();
     }
 
     public void instanceListed(Exchange exchange) {
-        app(exchange.getMessage().getHeader("appId", String.class)).instancesListed.incrementAndGet();
+        app(exchange.getVariable("appId", String.class)).instancesListed.incrementAndGet();
     }
 
     public void segmentsListed(Exchange exchange) {
-        List<?> segments = exchange.getMessage().getBody(List.class);
-        app(exchange.getMessage().getHeader("appId", String.class)).segmentsListed.addAndGet(segments.size());
+        List<?> segments = exchange.getVariable("page", io.github.ascanalyticssync.api.JsonApi.Document.class).data();
+        app(exchange.getVariable("appId", String.class)).segmentsListed.addAndGet(segments.size());
     }
 
     public void instanceAlreadyComplete() {
@@ -266,11 +275,11 @@ public class SyncRun {
     /** A segment whose download failed every attempt: the sync carries on without it. */
     public void segmentFailed(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        String id = exchange.getMessage().getHeader("segmentId", String.class);
+        String id = exchange.getVariable("segmentId", String.class);
         failed.incrementAndGet();
-        failedApps.add(String.valueOf(exchange.getMessage().getHeader("appId")));
+        failedApps.add(String.valueOf(exchange.getVariable("appId")));
         metrics.segmentFailed();
-        problems.add("segment " + id + " of app " + exchange.getMessage().getHeader("appId") + ": " + (e == null ? "failed" : e.getMessage()));
+        problems.add("segment " + id + " of app " + exchange.getVariable("appId") + ": " + (e == null ? "failed" : e.getMessage()));
         LOG.errorf("Segment %s failed after its retries, left for the next sync: %s", id, e == null ? "" : e.getMessage());
     }
 
@@ -278,9 +287,9 @@ public class SyncRun {
     public void walkFailed(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         Object where = exchange.getProperty(Exchange.FAILURE_ROUTE_ID);
-        failedApps.add(String.valueOf(exchange.getMessage().getHeader("appId")));
-        problems.add(where + " for app " + exchange.getMessage().getHeader("appId") + ": " + (e == null ? "failed" : e.getMessage()));
-        LOG.errorf("%s failed after its retries (app %s), left for the next sync: %s", where, exchange.getMessage().getHeader("appId"),
+        failedApps.add(String.valueOf(exchange.getVariable("appId")));
+        problems.add(where + " for app " + exchange.getVariable("appId") + ": " + (e == null ? "failed" : e.getMessage()));
+        LOG.errorf("%s failed after its retries (app %s), left for the next sync: %s", where, exchange.getVariable("appId"),
                 e == null ? "" : e.getMessage());
     }
 
@@ -289,7 +298,7 @@ public class SyncRun {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String route = String.valueOf(exchange.getProperty(Exchange.FAILURE_ROUTE_ID));
         String destination = route.startsWith("deliver-") ? route.substring("deliver-".length()) : route;
-        metrics.deliveryFailed(destination, exchange.getMessage().getHeader("deliveryKind", String.class));
+        metrics.deliveryFailed(destination, exchange.getVariable("deliveryKind", String.class));
         destinationHealth.failed(destination, e);
         LOG.errorf("Destination %s could not take %s, left for the next sync: %s", exchange.getProperty(Exchange.FAILURE_ROUTE_ID),
                 exchange.getMessage().getHeader("file"), e == null ? "" : e.getMessage());

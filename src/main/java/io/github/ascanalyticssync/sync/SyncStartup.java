@@ -10,7 +10,7 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import io.github.ascanalyticssync.api.AppStoreConnectClient;
+import io.github.ascanalyticssync.api.AppStoreConnectProducers;
 import io.github.ascanalyticssync.token.TokenIssuer;
 import io.quarkus.runtime.StartupEvent;
 
@@ -37,9 +37,6 @@ public class SyncStartup {
     @Inject
     TokenIssuer tokens;
 
-    @Inject
-    AppStoreConnectClient api;
-
     private final java.util.concurrent.CountDownLatch checked = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean passed;
 
@@ -57,7 +54,7 @@ public class SyncStartup {
             checked.countDown();
         }
         LOG.infof("Sync %s against %s; destinations under routes/; state in %s", config.sync().mode() == SyncConfig.Mode.ONE_SHOT
-                ? "once (one-shot)" : "every " + config.sync().interval(), api.baseUrl(), config.state().dir().toAbsolutePath());
+                ? "once (one-shot)" : "every " + config.sync().interval(), config.api().baseUrl().orElse(AppStoreConnectProducers.APPLE_BASE_URL), config.state().dir().toAbsolutePath());
     }
 
     /** Whether the start-up checks have run and passed (readiness). */
@@ -85,7 +82,9 @@ public class SyncStartup {
         if (sync.download().retries() < 0 || sync.apiRetries() < 0 || config.destinations().retries() < 0) {
             throw new IllegalStateException("asc.sync.download.retries, asc.sync.api-retries and asc.destinations.retries cannot be negative");
         }
-        // asc.sync.parallel-reports is checked where its pool is made (ReportWorkers), when the routes are built
+        if (sync.parallelReports() < 1 || sync.parallelReports() > 64) {
+            throw new IllegalStateException("asc.sync.parallel-reports must be between 1 and 64, not " + sync.parallelReports());
+        }
         if (sync.lookbackDays() < 0 || sync.retentionDays() < 1 || sync.snapshotCooldownDays() < 0) {
             throw new IllegalStateException("asc.sync.lookback-days, asc.sync.retention-days and asc.sync.snapshot-cooldown-days must be"
                     + " positive (retention at least 1)");

@@ -17,10 +17,11 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import org.apache.camel.Exchange;
-import org.apache.camel.Header;
+import org.apache.camel.Variable;
 import org.apache.camel.spi.IdempotentRepository;
 
 import io.github.ascanalyticssync.api.ApiStats;
+import io.github.ascanalyticssync.api.JsonApi;
 import io.github.ascanalyticssync.destination.Layout;
 import io.github.ascanalyticssync.ledger.StateStore;
 
@@ -85,7 +86,7 @@ public class Watermarks {
      * the look-back, to tomorrow (Apple's processing dates follow its own time zone). Null for the first listing of
      * a report, for snapshots, and when the last complete listing is older than the retention: then all is listed.
      */
-    public String processingDates(@Header("appId") String appId, @Header("reportName") String reportName, @Header("accessType") String accessType) {
+    public String processingDates(String appId, String reportName, String accessType) {
         if (!"ONGOING".equals(accessType)) {
             return null;
         }
@@ -105,15 +106,15 @@ public class Watermarks {
         return String.join(",", dates);
     }
 
-    /** Remembers the instances of the page in the body for {@link #listed}. */
+    /** Remembers the instances of the listed page (variable {@code page}) for {@link #listed}. */
     @SuppressWarnings("unchecked")
-    public void seen(Exchange exchange) {
-        List<Map<String, Object>> seen = exchange.getProperty(SEEN, List.class);
+    public void seen(Exchange exchange, @Variable("page") JsonApi.Document page) {
+        List<JsonApi.Resource> seen = exchange.getVariable(SEEN, List.class);
         if (seen == null) {
             seen = new ArrayList<>();
-            exchange.setProperty(SEEN, seen);
+            exchange.setVariable(SEEN, seen);
         }
-        seen.addAll(exchange.getMessage().getBody(List.class));
+        seen.addAll(page.data());
     }
 
     /**
@@ -122,28 +123,28 @@ public class Watermarks {
      */
     @SuppressWarnings("unchecked")
     public void listed(Exchange exchange) {
-        List<Map<String, Object>> seen = exchange.getProperty(SEEN, List.class);
-        exchange.removeProperty(SEEN);
-        String appId = exchange.getMessage().getHeader("appId", String.class);
-        String reportName = exchange.getMessage().getHeader("reportName", String.class);
-        if (!"ONGOING".equals(exchange.getMessage().getHeader("accessType")) || seen == null) {
+        List<JsonApi.Resource> seen = exchange.getVariable(SEEN, List.class);
+        exchange.removeVariable(SEEN);
+        String appId = exchange.getVariable("appId", String.class);
+        String reportName = exchange.getVariable("reportName", String.class);
+        if (!"ONGOING".equals(exchange.getVariable("accessType")) || seen == null) {
             return;
         }
         LocalDate today = apiStats.serverToday();
         Map<String, TreeMap<LocalDate, List<String>>> byGranularity = new TreeMap<>();
-        for (Map<String, Object> instance : seen) {
-            Map<String, Object> attributes = (Map<String, Object>) instance.getOrDefault("attributes", Map.of());
-            String granularity = String.valueOf(attributes.get("granularity")).toUpperCase(Locale.ROOT);
+        for (JsonApi.Resource instance : seen) {
+            JsonApi.Attributes attributes = instance.attributes();
+            String granularity = String.valueOf(attributes.granularity()).toUpperCase(Locale.ROOT);
             LocalDate date;
             try {
-                date = LocalDate.parse(String.valueOf(attributes.get("processingDate")));
+                date = LocalDate.parse(String.valueOf(attributes.processingDate()));
             } catch (DateTimeParseException e) {
-                run.warn("report " + reportName + " of app " + appId + ": instance " + instance.get("id") + " has no valid processingDate ("
-                        + attributes.get("processingDate") + "); it is delivered but not counted in the watermark");
+                run.warn("report " + reportName + " of app " + appId + ": instance " + instance.id() + " has no valid processingDate ("
+                        + attributes.processingDate() + "); it is delivered but not counted in the watermark");
                 continue;
             }
             byGranularity.computeIfAbsent(granularity, g -> new TreeMap<>()).computeIfAbsent(date, d -> new ArrayList<>())
-                    .add(String.valueOf(instance.get("id")));
+                    .add(instance.id());
         }
         boolean pending = false;
         for (var entry : byGranularity.entrySet()) {

@@ -100,12 +100,15 @@ class RequestLifecycleTest {
         deleteRequestsOf(appId);
         // slow calls: both syncs list (nothing), then both create; App Store Connect accepts one and answers 409 to the other
         simulator().body(Map.of("latencyFixedMs", 300)).put("/simulator/faults").then().statusCode(200);
-        AscWalk walk = CDI.current().select(AscWalk.class).get();
+        RequestLifecycle lifecycle = CDI.current().select(RequestLifecycle.class).get();
+        org.apache.camel.CamelContext camel = CDI.current().select(org.apache.camel.CamelContext.class).get();
+        // both found no request (the listing step before it) and decide at the same time
+        java.util.concurrent.Callable<List<RequestLifecycle.Walked>> walk = () -> lifecycle.walk(new org.apache.camel.support.DefaultExchange(camel), appId);
         ExecutorService syncs = Executors.newFixedThreadPool(2);
         try {
-            Future<List<Map<String, String>>> a = syncs.submit(() -> walk.requests(appId));
-            Future<List<Map<String, String>>> b = syncs.submit(() -> walk.requests(appId));
-            List<Map<String, String>> first = a.get(30, TimeUnit.SECONDS);
+            Future<List<RequestLifecycle.Walked>> a = syncs.submit(walk);
+            Future<List<RequestLifecycle.Walked>> b = syncs.submit(walk);
+            List<RequestLifecycle.Walked> first = a.get(30, TimeUnit.SECONDS);
             assertEquals(1, first.size());
             assertEquals(first, b.get(30, TimeUnit.SECONDS), "both use the same request");
         } finally {

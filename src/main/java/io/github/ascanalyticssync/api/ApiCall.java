@@ -1,0 +1,159 @@
+package io.github.ascanalyticssync.api;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.Locale;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.github.ascanalyticssync.sync.SyncConfig;
+import io.github.ascanalyticssync.token.TokenIssuer;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * The two Java steps of routes/asc-api.yaml around the Camel HTTP call: {@link #request} turns the variables
+ * {@code ascMethod} and {@code ascPath} (an API path, or an absolute {@code links.next}) into Camel HTTP's method,
+ * path and query headers, refusing a link to any other host before a token is attached; {@link #response} records
+ * the call and Apple's quota, and turns a failed status into the typed exceptions routes/error-handling.yaml knows.
+ */
+@RegisterForReflection
+@ApplicationScoped
+@Named("ascApi")
+public class ApiCall {
+
+    public static final String METHOD = "ascMethod";
+    public static final String PATH = "ascPath";
+    static final String ENDPOINT = "ascEndpoint";
+
+    private final URI base;
+
+    @Inject
+    ApiStats stats;
+
+    @Inject
+    RateBudget budget;
+
+    @Inject
+    TokenIssuer tokens;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    public ApiCall(SyncConfig config) {
+        String url = config.api().baseUrl().orElse(AppStoreConnectProducers.APPLE_BASE_URL);
+        this.base = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+    }
+
+    /** Camel HTTP's headers for the call in the variables; the message has no other headers at this point. */
+    public void request(Exchange exchange) {
+        String method = exchange.getVariable(METHOD, "GET", String.class);
+        URI uri = resolve(exchange.getVariable(PATH, String.class));
+        Message m = exchange.getMessage();
+        m.setHeader(Exchange.HTTP_METHOD, method);
+        m.setHeader(Exchange.HTTP_PATH, uri.getRawPath());
+        m.setHeader(Exchange.HTTP_QUERY, uri.getRawQuery());
+        m.setHeader("Accept", "application/json");
+        if (m.getBody() != null) {
+            m.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        }
+        exchange.setVariable(ENDPOINT, endpoint(method, uri));
+    }
+
+    /**
+     * After the call: statistics, Apple's quota ({@code X-Rate-Limit}) and date, then the status: 2xx goes on, 401
+     * drops the token (one more try mints a new one), 429 pauses the rate budget, 5xx is worth another try, anything
+     * else is final for this call.
+     */
+    public void response(Exchange exchange) {
+        Message m = exchange.getMessage();
+        String endpoint = exchange.getVariable(ENDPOINT, String.class);
+        int status = m.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        stats.record(endpoint, status, m.getHeader("X-Rate-Limit", String.class), m.getHeader("Date", String.class));
+        budget.observe(stats.limit(), stats.remaining());
+        if (status >= 200 && status < 300) {
+            return;
+        }
+        JsonNode error = error(m).path("errors").path(0);
+        String code = error.path("code").asText(null);
+        String detail = error.path("detail").asText(null);
+        if (status == 401) {
+            String authorization = m.getHeader("Authorization", String.class);
+            tokens.invalidate(authorization == null ? null : authorization.substring("Bearer ".length()));
+            throw new AppStoreConnectException.NotAuthorized(endpoint, code, detail);
+        }
+        Long retryAfter = retryAfter(m.getHeader("Retry-After", String.class));
+        if (status == 429) {
+            budget.rateLimited(retryAfter);
+            throw new AppStoreConnectException.RateLimited(endpoint, code, detail, retryAfter);
+        }
+        if (status >= 500) {
+            throw new AppStoreConnectException.Retryable(endpoint, status, code, detail, retryAfter);
+        }
+        throw new AppStoreConnectException(endpoint, status, code, detail);
+    }
+
+    /** No answer at all (refused, reset, timed out): worth another try. */
+    public void unreachable(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String endpoint = exchange.getVariable(ENDPOINT, String.class);
+        stats.record(endpoint, 0, null, null);
+        String why = e == null ? "no answer" : e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+        throw new AppStoreConnectException.Retryable(endpoint, 0, "IO_ERROR", base.getHost() + " did not answer (" + why + ")", null);
+    }
+
+    /** A 2xx body that is not a JSON:API document: worth another try. */
+    public void malformed(Exchange exchange) {
+        throw new AppStoreConnectException.Retryable(exchange.getVariable(ENDPOINT, String.class), 200, "MALFORMED_RESPONSE",
+                "the body is not a JSON:API document", null);
+    }
+
+    private JsonNode error(Message m) {
+        try (InputStream body = m.getBody(InputStream.class)) {
+            return body == null ? json.createObjectNode() : json.readTree(body);
+        } catch (IOException e) {
+            return json.createObjectNode();
+        }
+    }
+
+    private static Long retryAfter(String value) {
+        try {
+            return value == null ? null : Long.valueOf(value.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private URI resolve(String pathOrUrl) {
+        if (pathOrUrl.startsWith("/")) {
+            return URI.create(base + pathOrUrl);
+        }
+        URI uri = URI.create(pathOrUrl);
+        if (!base.getScheme().equalsIgnoreCase(uri.getScheme()) || !base.getHost().equalsIgnoreCase(uri.getHost()) || base.getPort() != uri.getPort()) {
+            throw new AppStoreConnectException("GET " + uri.getPath(), 0, "FOREIGN_LINK",
+                    "a link points outside " + base.getHost() + "; the API token is never sent there");
+        }
+        return uri;
+    }
+
+    /** {@code GET /v1/analyticsReports/{id}/instances}: the method and the path with ids replaced. */
+    static String endpoint(String method, URI uri) {
+        String[] parts = uri.getPath().split("/");
+        StringBuilder b = new StringBuilder(method.toUpperCase(Locale.ROOT)).append(' ');
+        for (int i = 1; i < parts.length; i++) {
+            b.append('/');
+            boolean id = i == 3 && !parts[i].equals("relationships");
+            b.append(id ? "{id}" : parts[i]);
+        }
+        return b.toString();
+    }
+}

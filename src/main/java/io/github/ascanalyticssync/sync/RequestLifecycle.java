@@ -1,0 +1,207 @@
+package io.github.ascanalyticssync.sync;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Variable;
+import org.jboss.logging.Logger;
+
+import io.github.ascanalyticssync.api.ApiStats;
+import io.github.ascanalyticssync.api.AppStoreConnectException;
+import io.github.ascanalyticssync.api.AscApi;
+import io.github.ascanalyticssync.api.JsonApi;
+import io.github.ascanalyticssync.ledger.StateStore;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * The policy of the requests stage (routes/sync.yaml, {@code asc-requests}): which of an app's report requests to
+ * walk, creating the ONGOING one when it is missing, replacing it when Apple stopped it for inactivity, and, with
+ * {@code asc.sync.snapshot=true}, reusing or creating its ONE_TIME_SNAPSHOT within Apple's once-per-31-days rule.
+ * A request the app cannot have now is reported, and the others go on.
+ */
+// the routes in routes/ call its methods by name, also in a native image
+@RegisterForReflection
+@ApplicationScoped
+@Named("requestLifecycle")
+public class RequestLifecycle {
+
+    private static final Logger LOG = Logger.getLogger(RequestLifecycle.class);
+    static final String ONGOING = "ONGOING";
+    static final String SNAPSHOT = "ONE_TIME_SNAPSHOT";
+    private static final String LISTED = "requests";
+
+    /** A request to walk. */
+    @RegisterForReflection
+    public record Walked(String id, String accessType) {
+    }
+
+    @Inject
+    SyncConfig config;
+
+    @Inject
+    AscApi api;
+
+    @Inject
+    SyncRun run;
+
+    @Inject
+    StateStore state;
+
+    @Inject
+    ApiStats apiStats;
+
+    /** Collects one page of the app's requests (variable {@code page}) for {@link #walk}. */
+    public void listed(Exchange exchange, @Variable("page") JsonApi.Document page) {
+        @SuppressWarnings("unchecked")
+        List<JsonApi.Resource> requests = exchange.getVariable(LISTED, List.class);
+        if (requests == null) {
+            requests = new ArrayList<>();
+            exchange.setVariable(LISTED, requests);
+        }
+        requests.addAll(page.data());
+    }
+
+    /** The requests to walk for the app, from all its live requests (both access types, listed once). */
+    public List<Walked> walk(Exchange exchange, @Variable("appId") String appId) {
+        @SuppressWarnings("unchecked")
+        List<JsonApi.Resource> requests = exchange.getVariable(LISTED, List.class);
+        exchange.removeVariable(LISTED);
+        List<JsonApi.Resource> all = requests == null ? List.of() : requests;
+        List<Walked> walk = new ArrayList<>();
+        String ongoing = ongoingRequest(appId, all);
+        if (ongoing != null) {
+            walk.add(new Walked(ongoing, ONGOING));
+        }
+        if (config.sync().snapshot()) {
+            String snapshot = snapshotRequest(appId, all);
+            if (snapshot != null) {
+                walk.add(new Walked(snapshot, SNAPSHOT));
+            }
+        }
+        return walk;
+    }
+
+    private String ongoingRequest(String appId, List<JsonApi.Resource> all) {
+        List<JsonApi.Resource> requests = ofType(all, ONGOING);
+        JsonApi.Resource active = firstActive(requests);
+        if (active != null) {
+            return active.id();
+        }
+        boolean stopped = !requests.isEmpty();
+        if (config.sync().readOnly() || (stopped && !config.sync().replaceStopped())) {
+            run.appWithoutRequest(appId, stopped
+                    ? "its ONGOING report request was stopped for inactivity; an Admin key must replace it (asc.sync.replace-stopped=true)"
+                    : "it has no ONGOING report request, and asc.sync.read-only=true; an Admin key must create it once");
+            return null;
+        }
+        try {
+            if (stopped) {
+                for (JsonApi.Resource request : requests) {
+                    api.delete("/v1/analyticsReportRequests/" + request.id());
+                    LOG.infof("App %s: deleted report request %s, stopped for inactivity", appId, request.id());
+                }
+            }
+            String id = create(appId, ONGOING);
+            LOG.infof("App %s: created ONGOING report request %s; Apple publishes its first reports one to two days later", appId, id);
+            return id;
+        } catch (AppStoreConnectException e) {
+            if (e.status() == 409) {
+                // another replica or sync created it meanwhile: use that one
+                JsonApi.Resource raced = firstActive(ofType(listAgain(appId), ONGOING));
+                if (raced != null) {
+                    LOG.infof("App %s: another sync created the ONGOING request %s meanwhile; using it", appId, raced.id());
+                    return raced.id();
+                }
+                run.appWithoutRequest(appId, "App Store Connect refused to create an ONGOING request (409 " + e.code()
+                        + "): another request of that type is in the way");
+                return null;
+            }
+            return forbidden(appId, ONGOING, e);
+        }
+    }
+
+    /**
+     * The app's ONE_TIME_SNAPSHOT request: the existing one, else a new one when the key may create it and Apple's
+     * once-per-31-days rule allows (the date of this installation's last request is kept in the state store, so a
+     * refused POST is not repeated every sync).
+     */
+    private String snapshotRequest(String appId, List<JsonApi.Resource> all) {
+        List<JsonApi.Resource> snapshots = ofType(all, SNAPSHOT);
+        if (!snapshots.isEmpty()) {
+            return snapshots.get(0).id();
+        }
+        if (config.sync().readOnly()) {
+            run.appWithoutRequest(appId, "it has no ONE_TIME_SNAPSHOT request, and asc.sync.read-only=true: an Admin key must create it");
+            return null;
+        }
+        LocalDate today = apiStats.serverToday();
+        String askedKey = "snapshot-requested/" + appId;
+        LocalDate asked = state.get(askedKey).map(LocalDate::parse).orElse(null);
+        int cooldown = config.sync().snapshotCooldownDays();
+        if (asked != null && asked.plusDays(cooldown).isAfter(today)) {
+            run.appWithoutRequest(appId, "no ONE_TIME_SNAPSHOT request exists, and this installation asked for one on " + asked
+                    + "; Apple allows one per app every " + cooldown + " days (deleted ones count), so the next can be asked for on "
+                    + asked.plusDays(cooldown));
+            return null;
+        }
+        try {
+            String id = create(appId, SNAPSHOT);
+            state.put(askedKey, today.toString());
+            LOG.infof("App %s: created ONE_TIME_SNAPSHOT report request %s; Apple publishes its history within a day or two, "
+                    + "delivered by the syncs that run with asc.sync.snapshot=true from then on", appId, id);
+            return id;
+        } catch (AppStoreConnectException e) {
+            if (e.status() == 409) {
+                List<JsonApi.Resource> raced = ofType(listAgain(appId), SNAPSHOT);
+                if (!raced.isEmpty()) {
+                    return raced.get(0).id();
+                }
+                state.put(askedKey, today.toString());
+                run.appWithoutRequest(appId, "App Store Connect refused a ONE_TIME_SNAPSHOT (409 " + e.code() + "): Apple allows one per app"
+                        + " about every " + cooldown + " days, counting deleted ones, so one was asked for recently (here or elsewhere);"
+                        + " this installation tries again on " + today.plusDays(cooldown) + " at the earliest");
+                return null;
+            }
+            return forbidden(appId, SNAPSHOT, e);
+        }
+    }
+
+    /** A create refused with 403 (the key's role may not create requests) is explained; anything else is rethrown. */
+    private String forbidden(String appId, String accessType, AppStoreConnectException e) {
+        if (e.status() != 403) {
+            throw e;
+        }
+        run.appWithoutRequest(appId, "the API key may not create report requests (403): an Admin key must create the app's " + accessType
+                + " request" + (ONGOING.equals(accessType)
+                        ? " once; keys with the Sales and Reports or Finance role can read it afterwards (asc.sync.read-only=true)" : ""));
+        return null;
+    }
+
+    private String create(String appId, String accessType) {
+        JsonApi.Document created = api.post("/v1/analyticsReportRequests", Map.of("data", Map.of("type", "analyticsReportRequests",
+                "attributes", Map.of("accessType", accessType),
+                "relationships", Map.of("app", Map.of("data", Map.of("type", "apps", "id", appId))))));
+        return created.data().get(0).id();
+    }
+
+    /** After a 409: the app's requests once more (one page holds them all: an app has at most a few). */
+    private List<JsonApi.Resource> listAgain(String appId) {
+        return api.get("/v1/apps/" + appId + "/analyticsReportRequests?limit=200&fields%5BanalyticsReportRequests%5D=accessType,stoppedDueToInactivity")
+                .data();
+    }
+
+    private static List<JsonApi.Resource> ofType(List<JsonApi.Resource> requests, String accessType) {
+        return requests.stream().filter(r -> accessType.equals(r.attributes().accessType())).toList();
+    }
+
+    private static JsonApi.Resource firstActive(List<JsonApi.Resource> requests) {
+        return requests.stream().filter(r -> !r.attributes().stopped()).findFirst().orElse(null);
+    }
+}
