@@ -48,7 +48,7 @@ public class SegmentRecords {
     public Iterator<Message> records(Exchange exchange) throws IOException {
         Message in = exchange.getMessage();
         File file = in.getBody(File.class);
-        Map<String, Object> origin = Deliveries.origin(exchange);
+        Map<String, Object> origin = Manifests.origin(exchange);
         String segmentId = exchange.getVariable("segmentId", String.class);
         origin.put("segmentId", segmentId);
         String topic = exchange.getProperty("recordTopic", String.class);

@@ -48,6 +48,18 @@ public final class JdbcState {
                 + last.getMessage(), last);
     }
 
+    /** Every key of a ledger made by {@link #ledger}, or null for another repository. */
+    public static java.util.Set<String> keys(IdempotentRepository repository) {
+        if (repository instanceof org.apache.camel.support.processor.idempotent.FileIdempotentRepository file) {
+            return java.util.Set.copyOf(file.getCache().keySet());
+        }
+        if (repository instanceof JdbcMessageIdRepository jdbc) {
+            return java.util.Set.copyOf(jdbc.getJdbcTemplate().queryForList(
+                    "SELECT messageId FROM CAMEL_MESSAGEPROCESSED WHERE processorName = ?", String.class, jdbc.getProcessorName()));
+        }
+        return null;
+    }
+
     static IdempotentRepository ledger(DataSource dataSource, String name) {
         JdbcMessageIdRepository repository = new JdbcMessageIdRepository(dataSource, name);
         repository.setCreateTableIfNotExists(false);

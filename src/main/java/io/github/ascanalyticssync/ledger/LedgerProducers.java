@@ -23,7 +23,7 @@ import io.github.ascanalyticssync.sync.SyncConfig;
 
 /**
  * The delivery ledger ({@code deliveryLedger}: which destination has which segment and manifest) and the instance
- * ledger ({@code instanceLedger}: which instances are complete everywhere), as Camel idempotent repositories. The
+ * ledger ({@code instanceLedger}: every instance complete at some destination), as Camel idempotent repositories. The
  * file store under {@code asc.state.dir} is the default; with {@code asc.state.store=jdbc} they live in PostgreSQL
  * (camel-sql's JDBC repository, see {@link JdbcState}), shared by replicas; any {@link IdempotentRepository} can
  * take their place.

@@ -21,7 +21,7 @@ import io.github.ascanalyticssync.ledger.StateStore;
 import io.github.ascanalyticssync.simulator.Endpoints;
 import io.github.ascanalyticssync.simulator.SimulatorConfig;
 import io.github.ascanalyticssync.sync.SyncConfig;
-import io.github.ascanalyticssync.sync.SyncRun;
+import io.github.ascanalyticssync.sync.RunTally;
 
 /**
  * The segment stage's Java part: a verified staged copy of the segment (reused when an earlier run left one), and
@@ -39,10 +39,10 @@ public class SegmentFetcher {
     private final ObjectMapper json = new ObjectMapper();
     private final SegmentDownloader downloader;
     private final FactsStore facts;
-    private final SyncRun run;
+    private final RunTally run;
 
     @Inject
-    public SegmentFetcher(SyncConfig config, SimulatorConfig simulator, Endpoints endpoints, SyncRun run, StateStore state) {
+    public SegmentFetcher(SyncConfig config, SimulatorConfig simulator, Endpoints endpoints, RunTally run, StateStore state) {
         String simulatorStorage = config.sync().download().simulatorStorageUrl().orElse(null);
         if (simulatorStorage != null) {
             String host = java.net.URI.create(simulatorStorage).getHost();

@@ -13,7 +13,6 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import org.apache.camel.Variable;
-import org.apache.camel.spi.IdempotentRepository;
 
 import io.github.ascanalyticssync.api.JsonApi;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -32,10 +31,6 @@ public class AscWalk {
 
     @Inject
     SyncConfig config;
-
-    @Inject
-    @Named("instanceLedger")
-    IdempotentRepository instanceLedger;
 
     @Inject
     SyncRun run;
@@ -94,18 +89,6 @@ public class AscWalk {
     static Set<String> granularities(SyncConfig config) {
         return config.sync().granularities().stream().map(g -> g.trim().toUpperCase(Locale.ROOT))
                 .collect(Collectors.toCollection(TreeSet::new));
-    }
-
-    /** True for an instance not yet complete at every destination: only those get their segments listed. */
-    public boolean isNew(@Variable("instanceId") String instanceId) {
-        if (run.stopping()) {
-            return false;
-        }
-        boolean complete = instanceLedger.contains(instanceId);
-        if (complete) {
-            run.instanceAlreadyComplete();
-        }
-        return !complete;
     }
 
     static String q(String s) {

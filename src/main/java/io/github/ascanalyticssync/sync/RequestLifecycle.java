@@ -36,10 +36,11 @@ public class RequestLifecycle {
     static final String ONGOING = "ONGOING";
     static final String SNAPSHOT = "ONE_TIME_SNAPSHOT";
     private static final String LISTED = "requests";
+    private static final String WALKED = "requestsWalked";
 
-    /** A request to walk. */
+    /** A request to walk; {@code stopped}: Apple stopped it for inactivity, and it is walked to deliver what it still serves. */
     @RegisterForReflection
-    public record Walked(String id, String accessType) {
+    public record Walked(String id, String accessType, boolean stopped) {
     }
 
     @Inject
@@ -49,13 +50,16 @@ public class RequestLifecycle {
     AscApi api;
 
     @Inject
-    SyncRun run;
+    RunTally run;
 
     @Inject
     StateStore state;
 
     @Inject
     ApiStats apiStats;
+
+    @Inject
+    SyncStatus status;
 
     /** Collects one page of the app's requests (variable {@code page}) for {@link #walk}. */
     public void listed(Exchange exchange, @Variable("page") JsonApi.Document page) {
@@ -75,39 +79,98 @@ public class RequestLifecycle {
         exchange.removeVariable(LISTED);
         List<JsonApi.Resource> all = requests == null ? List.of() : requests;
         List<Walked> walk = new ArrayList<>();
-        String ongoing = ongoingRequest(appId, all);
-        if (ongoing != null) {
-            walk.add(new Walked(ongoing, ONGOING));
+        List<JsonApi.Resource> ongoing = ofType(all, ONGOING);
+        JsonApi.Resource active = firstActive(ongoing);
+        if (active != null) {
+            walk.add(new Walked(active.id(), ONGOING, false));
+            status.request(appId, "active " + active.id());
+        } else if (!ongoing.isEmpty()) {
+            status.request(appId, "stopped for inactivity " + ongoing.get(0).id() + ", draining (replaced once drained)");
+            // stopped for inactivity: first deliver everything it still serves (replaceDrained replaces it afterwards)
+            ongoing.forEach(r -> walk.add(new Walked(r.id(), ONGOING, true)));
+            LOG.infof("App %s: report request %s was stopped for inactivity; delivering everything it still serves before it is replaced",
+                    appId, ongoing.get(0).id());
+        } else {
+            String created = ongoingRequest(appId);
+            if (created != null) {
+                walk.add(new Walked(created, ONGOING, false));
+                status.request(appId, "active " + created + " (created " + apiStats.serverToday() + ")");
+            } else {
+                status.request(appId, "none: an Admin key must create it");
+            }
         }
         if (config.sync().snapshot()) {
             String snapshot = snapshotRequest(appId, all);
             if (snapshot != null) {
-                walk.add(new Walked(snapshot, SNAPSHOT));
+                walk.add(new Walked(snapshot, SNAPSHOT, false));
             }
         }
+        exchange.setVariable(WALKED, walk);
         return walk;
     }
 
-    private String ongoingRequest(String appId, List<JsonApi.Resource> all) {
-        List<JsonApi.Resource> requests = ofType(all, ONGOING);
-        JsonApi.Resource active = firstActive(requests);
-        if (active != null) {
-            return active.id();
+    /**
+     * After the walk of the app's requests: a stopped request whose instances all reached every destination is
+     * deleted and replaced by a new ONGOING request (Admin key); one that could not be drained fully stays for the
+     * next sync; with a read-only key it is never deleted, and the user is told.
+     */
+    public void replaceDrained(Exchange exchange, @Variable("appId") String appId) {
+        @SuppressWarnings("unchecked")
+        List<Walked> walked = exchange.getVariable(WALKED, List.class);
+        exchange.removeVariable(WALKED);
+        List<Walked> stopped = walked == null ? List.of() : walked.stream().filter(Walked::stopped).toList();
+        if (stopped.isEmpty()) {
+            return;
         }
-        boolean stopped = !requests.isEmpty();
-        if (config.sync().readOnly() || (stopped && !config.sync().replaceStopped())) {
-            run.appWithoutRequest(appId, stopped
-                    ? "its ONGOING report request was stopped for inactivity; an Admin key must replace it (asc.sync.replace-stopped=true)"
-                    : "it has no ONGOING report request, and asc.sync.read-only=true; an Admin key must create it once");
+        for (Walked request : stopped) {
+            if (!run.complete(request.id())) {
+                LOG.warnf("App %s: report request %s, stopped for inactivity, still serves data that did not reach every destination; it is"
+                        + " not replaced in this sync, so that nothing it holds is lost (the next sync tries again)", appId, request.id());
+                return;
+            }
+        }
+        String drained = stopped.get(0).id();
+        long delivered = stopped.stream().mapToLong(r -> run.deliveredFrom(r.id())).sum();
+        if (config.sync().readOnly() || !config.sync().replaceStopped()) {
+            status.request(appId, "stopped for inactivity " + drained + ", drained; waiting for an Admin key to replace it");
+            run.appWithoutRequest(appId, "its ONGOING report request " + drained + " was stopped for inactivity and is drained ("
+                    + delivered + " segment(s) delivered from it in this sync); no new data comes until an Admin key replaces it"
+                    + (config.sync().readOnly() ? " (this key is read-only, asc.sync.read-only=true)" : " (asc.sync.replace-stopped=false)"));
+            return;
+        }
+        try {
+            for (Walked request : stopped) {
+                api.delete("/v1/analyticsReportRequests/" + request.id());
+            }
+            String id = create(appId, ONGOING);
+            status.request(appId, "active " + id + " (replaced the drained " + drained + " on " + apiStats.serverToday() + ")");
+            LOG.infof("App %s: report request %s, stopped for inactivity, is drained (%d segment(s) delivered from it in this sync) and"
+                    + " replaced by %s. Data after its last processing date comes only from the new request, whose first reports Apple"
+                    + " publishes one to two days from now; to fill the gap, run once with asc.sync.snapshot=true (a ONE_TIME_SNAPSHOT, %s)",
+                    appId, drained, delivered, id, snapshotChance(appId));
+        } catch (AppStoreConnectException e) {
+            if (e.status() == 409 && firstActive(ofType(listAgain(appId), ONGOING)) != null) {
+                LOG.infof("App %s: another sync replaced the stopped request meanwhile", appId);
+                return;
+            }
+            forbidden(appId, ONGOING, e);
+        }
+    }
+
+    /** When the app's next ONE_TIME_SNAPSHOT can be asked for, as far as this installation knows. */
+    private String snapshotChance(String appId) {
+        LocalDate asked = state.get("snapshot-requested/" + appId).map(LocalDate::parse).orElse(null);
+        LocalDate next = asked == null ? null : asked.plusDays(config.sync().snapshotCooldownDays());
+        return next == null || !next.isAfter(apiStats.serverToday()) ? "possible now" : "possible from " + next;
+    }
+
+    /** No ONGOING request at all: create it (Admin key), or say why not. */
+    private String ongoingRequest(String appId) {
+        if (config.sync().readOnly()) {
+            run.appWithoutRequest(appId, "it has no ONGOING report request, and asc.sync.read-only=true; an Admin key must create it once");
             return null;
         }
         try {
-            if (stopped) {
-                for (JsonApi.Resource request : requests) {
-                    api.delete("/v1/analyticsReportRequests/" + request.id());
-                    LOG.infof("App %s: deleted report request %s, stopped for inactivity", appId, request.id());
-                }
-            }
             String id = create(appId, ONGOING);
             LOG.infof("App %s: created ONGOING report request %s; Apple publishes its first reports one to two days later", appId, id);
             return id;

@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 /** Settings of the sync ({@code asc.*}): the App Store Connect account, what to sync, where state and files go. */
 @ConfigMapping(prefix = "asc")
@@ -21,6 +22,8 @@ public interface SyncConfig {
     Destinations destinations();
 
     Cluster cluster();
+
+    Seed seed();
 
     /** Several replicas: apps hashed into shards, each shard synced only by the replica that leads it. */
     interface Cluster {
@@ -245,10 +248,27 @@ public interface SyncConfig {
         FILE, JDBC;
     }
 
+    /** {@code asc.sync.mode=seed}: fill a destination from a folder in the project's layout. */
+    interface Seed {
+        /** The folder to copy from, e.g. the local folder data/reports. */
+        Optional<Path> from();
+
+        /** The destination to fill (its route is deliver-<name>). */
+        Optional<String> to();
+    }
+
     interface Destinations {
         /** Further tries of a delivery to one destination before it is left for the next sync. */
         @WithDefault("3")
         int retries();
+
+        /**
+         * Deliveries in a row that a destination may fail (each after its retries) before it is skipped for the rest
+         * of the sync; it catches up on the next one.
+         */
+        @WithName("circuit-breaker.failures")
+        @WithDefault("3")
+        int circuitBreakerFailures();
 
         Local local();
     }
@@ -263,6 +283,6 @@ public interface SyncConfig {
     }
 
     enum Mode {
-        SERVICE, ONE_SHOT;
+        SERVICE, ONE_SHOT, STATUS, SEED;
     }
 }

@@ -47,8 +47,23 @@ public class SyncHealth {
         lastDelivery.put(destination, Instant.now());
     }
 
+    /** An error in one line, without credentials or URL signatures: the message of its deepest cause that has one. */
+    String describe(Throwable e) {
+        if (e == null) {
+            return "failed";
+        }
+        Throwable shown = e;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null) {
+                shown = t;
+            }
+        }
+        String text = shown.getMessage() == null ? shown.getClass().getSimpleName() : shown.getMessage();
+        return SECRETS.matcher(text).replaceAll("$1=***");
+    }
+
     void failed(String destination, Exception e) {
-        String message = e == null ? "failed" : SECRETS.matcher(String.valueOf(e.getMessage())).replaceAll("$1=***");
+        String message = describe(e);
         failuresThisSync.computeIfAbsent(destination, d -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
         failing.compute(destination, (d, before) -> new Failure(before == null ? Instant.now() : before.since(), message));
     }
@@ -107,7 +122,7 @@ public class SyncHealth {
         SyncRun run;
 
         @Inject
-        io.github.ascanalyticssync.destination.Deliveries deliveries;
+        io.github.ascanalyticssync.destination.Destinations destinations;
 
         @Inject
         SyncConfig config;
@@ -130,7 +145,7 @@ public class SyncHealth {
                 return r.down().withData("token", "no token can be minted: " + e.getMessage()).build();
             }
             r.up().withData("configuration", "valid").withData("token", "can be minted");
-            health.destinations(deliveries.names()).forEach((name, state) -> r.withData("destination." + name, state));
+            health.destinations(destinations.names()).forEach((name, state) -> r.withData("destination." + name, state));
             if (config.state().store() == SyncConfig.Store.JDBC) {
                 try {
                     state.get("readiness");

@@ -30,6 +30,9 @@ import io.micrometer.core.instrument.Timer;
 public class SyncMetrics {
 
     @Inject
+    io.github.ascanalyticssync.destination.Destinations destinations;
+
+    @Inject
     MeterRegistry registry;
 
     @Inject
@@ -52,6 +55,7 @@ public class SyncMetrics {
     /** A destination confirmed a segment or a manifest (called by the destination templates after the sink). */
     public void delivered(String destination, String kind, Long bytes) {
         health.delivered(destination);
+        destinations.delivered(destination);
         registry.counter("asc.delivered", "destination", destination, "kind", kind == null ? "segment" : kind).increment();
         if (bytes != null && "segment".equals(kind)) {
             registry.counter("asc.delivered.bytes", "destination", destination).increment(bytes);
@@ -92,6 +96,11 @@ public class SyncMetrics {
     }
 
     /** The newest processing date delivered for a report and granularity, shown as its age in days. */
+    /** The newest processing date delivered, by app, report and granularity (joined by NUL). */
+    Map<String, LocalDate> newest() {
+        return Map.copyOf(newest);
+    }
+
     public void newestDelivered(String appId, String report, String granularity, LocalDate date) {
         String key = appId + "\u0000" + report + "\u0000" + granularity;
         if (newest.put(key, date) == null) {

@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 
 import io.github.ascanalyticssync.api.AppStoreConnectProducers;
 import io.github.ascanalyticssync.token.TokenIssuer;
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -37,6 +38,9 @@ public class SyncStartup {
     @Inject
     TokenIssuer tokens;
 
+    @Inject
+    SyncStatus status;
+
     private final java.util.concurrent.CountDownLatch checked = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean passed;
 
@@ -44,6 +48,18 @@ public class SyncStartup {
         if (!config.sync().enabled()) {
             LOG.info("The sync is off (asc.sync.enabled=false)");
             checked.countDown();
+            return;
+        }
+        if (config.sync().mode() == SyncConfig.Mode.SEED) {
+            // the seed runs once Camel started (routes/seed.yaml); no sync
+            checked.countDown();
+            return;
+        }
+        if (config.sync().mode() == SyncConfig.Mode.STATUS) {
+            // asc.sync.mode=status: what the last sync left in the state store, as a table; no API call, no sync
+            System.out.println(status.table());
+            checked.countDown();
+            Quarkus.asyncExit(0);
             return;
         }
         try {

@@ -18,10 +18,10 @@ import jakarta.inject.Named;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Variable;
-import org.apache.camel.spi.IdempotentRepository;
 
 import io.github.ascanalyticssync.api.ApiStats;
 import io.github.ascanalyticssync.api.JsonApi;
+import io.github.ascanalyticssync.destination.Destinations;
 import io.github.ascanalyticssync.destination.Layout;
 import io.github.ascanalyticssync.ledger.StateStore;
 
@@ -51,8 +51,7 @@ public class Watermarks {
     StateStore store;
 
     @Inject
-    @Named("instanceLedger")
-    IdempotentRepository instanceLedger;
+    Destinations destinations;
 
     @Inject
     ApiStats apiStats;
@@ -61,7 +60,7 @@ public class Watermarks {
     SyncConfig config;
 
     @Inject
-    SyncRun run;
+    RunTally run;
 
     @Inject
     SyncMetrics metrics;
@@ -73,8 +72,13 @@ public class Watermarks {
         return "watermark/" + appId + "/" + Layout.slug(reportName) + "/" + granularity;
     }
 
+    /**
+     * The last complete listing of a report, for the destinations configured now: a destination added (or removed)
+     * makes the next listing of every report a full one, since the new one lacks everything Apple still serves.
+     */
     private String listedKey(String appId, String reportName) {
-        return "listed/" + appId + "/" + Layout.slug(reportName) + "/" + String.join("+", AscWalk.granularities(config));
+        return "listed/" + appId + "/" + Layout.slug(reportName) + "/" + String.join("+", AscWalk.granularities(config)) + "/"
+                + String.join("+", destinations.names());
     }
 
     public java.util.Optional<LocalDate> watermark(String appId, String reportName, String granularity) {
@@ -154,7 +158,7 @@ public class Watermarks {
             reportGaps(appId, reportName, granularity, mark, entry.getValue().keySet(), today);
             LocalDate advanced = mark;
             for (var day : entry.getValue().entrySet()) {
-                boolean complete = day.getValue().stream().allMatch(instanceLedger::contains);
+                boolean complete = day.getValue().stream().allMatch(destinations::completeEverywhere);
                 if (!complete) {
                     pending = true;
                     break;

@@ -129,6 +129,11 @@ final class SyncHarness {
         return Files.writeString(REPORTS.resolve("app_id=" + appId), "a file where the app's folder should be");
     }
 
+    /** The Prometheus text at /q/metrics. */
+    static String metricsText() {
+        return given().get("/q/metrics").then().statusCode(200).extract().asString();
+    }
+
     static void deleteTree(Path root) {
         TestFiles.deleteTree(root);
     }

@@ -1,0 +1,295 @@
+package io.github.ascanalyticssync.sync;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.apache.camel.Exchange;
+import org.jboss.logging.Logger;
+
+import io.github.ascanalyticssync.api.JsonApi;
+import io.github.ascanalyticssync.destination.Destinations;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * What the sync in flight did, as it goes: counts per app (logged as progress every 10 seconds), what was not
+ * delivered and why, per app, per report request and per destination, and the warnings. {@link SyncRun} starts and
+ * closes it.
+ */
+// the routes in routes/ call its methods by name, also in a native image
+@RegisterForReflection
+@ApplicationScoped
+@Named("runTally")
+public class RunTally {
+
+    private static final Logger LOG = Logger.getLogger(RunTally.class);
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
+
+    static final class AppProgress {
+        final AtomicLong reports = new AtomicLong();
+        final AtomicLong instancesListed = new AtomicLong();
+        final AtomicLong instancesDone = new AtomicLong();
+        final AtomicLong segmentsListed = new AtomicLong();
+        final AtomicLong segmentsDone = new AtomicLong();
+        final AtomicLong bytes = new AtomicLong();
+    }
+
+    /** What one destination still lacks after the sync, and the last error it gave. */
+    public record Lacking(long segments, long manifests, String lastError) {
+    }
+
+    @Inject
+    SyncMetrics metrics;
+
+    @Inject
+    SyncHealth destinationHealth;
+
+    @Inject
+    Destinations destinations;
+
+    final AtomicLong newSegments = new AtomicLong();
+    final AtomicLong skipped = new AtomicLong();
+    final AtomicLong failed = new AtomicLong();
+    final AtomicLong completed = new AtomicLong();
+    final AtomicLong alreadyComplete = new AtomicLong();
+    final AtomicLong bytes = new AtomicLong();
+    private final Map<String, AppProgress> apps = new ConcurrentHashMap<>();
+    private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+    final Set<String> failedApps = ConcurrentHashMap.newKeySet();
+    private final Set<String> failedRequests = ConcurrentHashMap.newKeySet();
+    private final Map<String, AtomicLong> deliveredByRequest = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong[]> lacking = new ConcurrentHashMap<>();
+    private final Map<String, String> lastErrors = new ConcurrentHashMap<>();
+    private final Set<String> listedInstances = ConcurrentHashMap.newKeySet();
+    private volatile boolean walkFailed;
+    private volatile Instant started = Instant.now();
+    private volatile Instant lastProgress = started;
+
+    void reset() {
+        apps.clear();
+        problems.clear();
+        warnings.clear();
+        failedApps.clear();
+        failedRequests.clear();
+        deliveredByRequest.clear();
+        lacking.clear();
+        lastErrors.clear();
+        listedInstances.clear();
+        walkFailed = false;
+        for (AtomicLong c : List.of(newSegments, skipped, failed, completed, alreadyComplete, bytes)) {
+            c.set(0);
+        }
+        started = Instant.now();
+        lastProgress = started;
+    }
+
+    List<String> problems() {
+        synchronized (problems) {
+            return List.copyOf(problems);
+        }
+    }
+
+    List<String> warnings() {
+        synchronized (warnings) {
+            return List.copyOf(warnings);
+        }
+    }
+
+    /** Per destination, what it still lacks after this sync. */
+    Map<String, Lacking> lacking() {
+        Map<String, Lacking> out = new TreeMap<>();
+        lacking.forEach((d, n) -> out.put(d, new Lacking(n[0].get(), n[1].get(), lastErrors.get(d))));
+        return out;
+    }
+
+    private AppProgress app(String appId) {
+        return apps.computeIfAbsent(appId == null ? "?" : appId, k -> new AppProgress());
+    }
+
+    public void reportSelected(Exchange exchange) {
+        app(exchange.getVariable("appId", String.class)).reports.incrementAndGet();
+    }
+
+    public void instanceListed(Exchange exchange) {
+        app(exchange.getVariable("appId", String.class)).instancesListed.incrementAndGet();
+    }
+
+    public void segmentsListed(Exchange exchange) {
+        List<?> segments = exchange.getVariable("page", JsonApi.Document.class).data();
+        app(exchange.getVariable("appId", String.class)).segmentsListed.addAndGet(segments.size());
+    }
+
+    /** An instance App Store Connect listed in this sync. */
+    public void instanceListed(String instanceId) {
+        listedInstances.add(instanceId);
+    }
+
+    /** The instances App Store Connect listed, when every listing of this sync succeeded; else null. */
+    Set<String> listedInstances() {
+        return walkFailed ? null : Set.copyOf(listedInstances);
+    }
+
+    /** A destination lacks something this sync cannot deliver. */
+    void destinationProblem(String problem) {
+        problems.add(problem);
+    }
+
+    public void instanceAlreadyComplete() {
+        alreadyComplete.incrementAndGet();
+    }
+
+    public void instanceCompleted(String appId) {
+        completed.incrementAndGet();
+        app(appId).instancesDone.incrementAndGet();
+    }
+
+    public void downloaded(String appId, long size) {
+        bytes.addAndGet(size);
+        app(appId).bytes.addAndGet(size);
+        metrics.downloaded(size);
+    }
+
+    public void segmentSkipped(String appId) {
+        skipped.incrementAndGet();
+        app(appId).segmentsDone.incrementAndGet();
+    }
+
+    public void segmentDelivered(Exchange exchange) {
+        newSegments.incrementAndGet();
+        app(exchange.getVariable("appId", String.class)).segmentsDone.incrementAndGet();
+        String request = exchange.getVariable("requestId", String.class);
+        if (request != null) {
+            deliveredByRequest.computeIfAbsent(request, r -> new AtomicLong()).incrementAndGet();
+        }
+        progress();
+    }
+
+    /** A segment or manifest that the named destinations still lack after this sync. */
+    public void notDelivered(Exchange exchange, List<String> destinations, boolean manifest) {
+        failedRun(exchange);
+        for (String d : destinations) {
+            lacking.computeIfAbsent(d, k -> new AtomicLong[] { new AtomicLong(), new AtomicLong() })[manifest ? 1 : 0].incrementAndGet();
+        }
+    }
+
+    /** Segments delivered from the request in this sync. */
+    long deliveredFrom(String requestId) {
+        AtomicLong n = deliveredByRequest.get(requestId);
+        return n == null ? 0 : n.get();
+    }
+
+    /** Whether everything of the request this sync walked reached every destination. */
+    boolean complete(String requestId) {
+        return !failedRequests.contains(requestId);
+    }
+
+    private void failedRun(Exchange exchange) {
+        failedApps.add(String.valueOf(exchange.getVariable("appId")));
+        String request = exchange.getVariable("requestId", String.class);
+        if (request != null) {
+            failedRequests.add(request);
+        }
+    }
+
+    public void problem(String appId, String problem) {
+        problems.add(problem);
+        failedApps.add(appId);
+    }
+
+    public void appWithoutRequest(String appId, String why) {
+        problem(appId, "app " + appId + ": " + why);
+        LOG.warnf("Skipping app %s: %s", appId, why);
+    }
+
+    /** Something the user should know that does not make the sync incomplete (a date Apple skipped, data lost to retention). */
+    public void warn(String warning) {
+        warnings.add(warning);
+        metrics.warning();
+        LOG.warn(warning);
+    }
+
+    /** A segment not started because the application is stopping. */
+    public void segmentLeft(Exchange exchange) {
+        failed.incrementAndGet();
+        failedRun(exchange);
+        problems.add("segment " + exchange.getVariable("segmentId") + " of app " + exchange.getVariable("appId")
+                + " was left for the next sync (the application stopped)");
+    }
+
+    /** A segment whose download failed every attempt: the sync carries on without it. */
+    public void segmentFailed(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String id = exchange.getVariable("segmentId", String.class);
+        failed.incrementAndGet();
+        failedRun(exchange);
+        metrics.segmentFailed();
+        problems.add("segment " + id + " of app " + exchange.getVariable("appId") + ": " + (e == null ? "failed" : e.getMessage()));
+        LOG.errorf("Segment %s failed after its retries, left for the next sync: %s", id, e == null ? "" : e.getMessage());
+    }
+
+    /** A listing call that failed every attempt: the part of the walk below it waits for the next sync. */
+    public void walkFailed(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        Object where = exchange.getProperty(Exchange.FAILURE_ROUTE_ID);
+        Object appId = exchange.getVariable("appId");
+        walkFailed = true;
+        failedRun(exchange);
+        String whose = appId == null ? "" : " for app " + appId;
+        problems.add(where + whose + ": " + (e == null ? "failed" : e.getMessage()));
+        LOG.errorf("%s failed after its retries%s, left for the next sync: %s", where, whose, e == null ? "" : e.getMessage());
+    }
+
+    /** A destination that failed every attempt: the others are not held up; this one gets it on the next sync. */
+    public void deliveryFailed(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String route = String.valueOf(exchange.getProperty(Exchange.FAILURE_ROUTE_ID));
+        String destination = route.startsWith("deliver-") ? route.substring("deliver-".length()) : route;
+        String kind = exchange.getVariable("deliveryKind", String.class);
+        metrics.deliveryFailed(destination, kind);
+        destinations.failed(destination);
+        destinationHealth.failed(destination, e);
+        String error = destinationHealth.describe(e);
+        lastErrors.put(destination, error);
+        LOG.errorf("Destination %s could not take %s %s, left for the next sync: %s", destination, kind,
+                exchange.getMessage().getHeader("file"), error);
+    }
+
+    private void progress() {
+        Instant now = Instant.now();
+        if (Duration.between(lastProgress, now).compareTo(PROGRESS_EVERY) < 0) {
+            return;
+        }
+        lastProgress = now;
+        double seconds = Math.max(0.001, Duration.between(started, now).toMillis() / 1000.0);
+        apps.forEach((appId, p) -> LOG.infof("Progress app %s: %d report(s); instances %d of %d; segments %d of %d; %s at %s/s", appId,
+                p.reports.get(), p.instancesDone.get(), p.instancesListed.get(), p.segmentsDone.get(), p.segmentsListed.get(),
+                human(p.bytes.get()), human((long) (p.bytes.get() / seconds))));
+    }
+
+    static String human(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] units = { "KiB", "MiB", "GiB", "TiB" };
+        double v = bytes;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+}

@@ -1,0 +1,183 @@
+package io.github.ascanalyticssync.sync;
+
+import static io.github.ascanalyticssync.sync.SyncHarness.callsByEndpoint;
+import static io.github.ascanalyticssync.sync.SyncHarness.catalogue;
+import static io.github.ascanalyticssync.sync.SyncHarness.downloads;
+import static io.github.ascanalyticssync.sync.SyncHarness.simulator;
+import static io.github.ascanalyticssync.sync.SyncHarness.sync;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.inject.spi.CDI;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.github.ascanalyticssync.destination.Layout;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * What changes in a real account over weeks loses nothing: a request Apple stopped is drained before it is replaced,
+ * a destination added later receives everything Apple still serves, a destination that fails is skipped without
+ * holding the others' segments and manifests, and staged copies do not outlive their use.
+ */
+@QuarkusTest
+@TestProfile(SyncTest.TwoCategories.class)
+class AccountChangesTest {
+
+    static final Path ARCHIVE = Path.of("target/test-data/archive");
+    private String added;
+
+    @BeforeEach
+    void setUp() {
+        SyncHarness.freshStart();
+        SyncHarness.deleteTree(ARCHIVE);
+    }
+
+    @AfterEach
+    void removeAddedDestination() throws Exception {
+        if (added != null) {
+            CamelContext camel = CDI.current().select(CamelContext.class).get();
+            camel.getRouteController().stopRoute(added);
+            camel.removeRoute(added);
+            added = null;
+        }
+    }
+
+    /** A second folder destination, added the way a user adds one: a templatedRoute in YAML. */
+    private void addArchive(String folder) throws Exception {
+        String yaml = """
+                - templatedRoute:
+                    routeTemplateRef: file-destination
+                    routeId: deliver-archive
+                    parameters:
+                      - name: name
+                        value: archive
+                      - name: sink
+                        value: "file:%s?tempFileName=.${file:onlyname}.part&fileExist=Override&autoCreate=true"
+                """.formatted(folder);
+        CamelContext camel = CDI.current().select(CamelContext.class).get();
+        PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString("archive.yaml", yaml));
+        added = "deliver-archive";
+    }
+
+    private static List<Map<String, Object>> served(String appId) {
+        return catalogue(Map.of("appId", appId, "category", "COMMERCE")).getList("segments");
+    }
+
+    @Test
+    void aStoppedRequestIsDrainedBeforeItIsReplaced() {
+        String appId = RequestLifecycleTest.app(0);
+        String before = (String) RequestLifecycleTest.liveOngoing(appId).get(0).get("id");
+        assertTrue(sync().complete());
+        simulator().queryParam("days", 31).post("/simulator/clock/advance").then().statusCode(200);
+        List<Map<String, Object>> stillServed = served(appId);
+        assertFalse(stillServed.isEmpty(), "the stopped request still serves instances");
+
+        SyncRun.Summary summary = sync();
+
+        assertTrue(summary.complete(), summary.problems().toString());
+        // every segment the stopped request served is in the folder: its segments were listed before it was deleted
+        // (a deleted request's instances answer 404)
+        for (Map<String, Object> s : stillServed) {
+            Path file = SyncHarness.segmentFile(s);
+            assertTrue(Files.exists(file), "drained: " + file);
+            assertEquals(s.get("checksum"), TestFiles.md5(file));
+        }
+        List<Map<String, Object>> now = RequestLifecycleTest.liveOngoing(appId);
+        assertEquals(1, now.size());
+        assertFalse(now.get(0).get("id").equals(before), "then a new request replaced the stopped one");
+    }
+
+    @Test
+    void aDestinationAddedLaterReceivesEverythingAppleStillServesFromOneDownload() throws Exception {
+        List<Map<String, Object>> expected = SyncHarness.expected("COMMERCE", "APP_USAGE");
+        assertTrue(sync().complete());
+        FileTime localWritten = Files.getLastModifiedTime(SyncHarness.segmentFile(expected.get(0)));
+        long downloadedBefore = downloads();
+        simulator().delete("/simulator/calls").then().statusCode(200);
+
+        addArchive(ARCHIVE.toAbsolutePath().toString());
+        SyncRun.Summary summary = sync();
+
+        assertTrue(summary.complete(), summary.problems() + " " + summary.lacking());
+        for (Map<String, Object> s : expected) {
+            Path file = ARCHIVE.resolve(SyncHarness.REPORTS.relativize(SyncHarness.segmentFile(s)));
+            assertTrue(Files.exists(file), "the archive has " + file);
+            assertEquals(s.get("checksum"), TestFiles.md5(file), "byte-identical: " + file);
+        }
+        long manifests = SyncHarness.files(p -> p.getFileName().toString().equals(Layout.MANIFEST)).size();
+        try (var walk = Files.walk(ARCHIVE)) {
+            assertEquals(manifests, walk.filter(p -> p.getFileName().toString().equals(Layout.MANIFEST)).count(), "and every manifest");
+        }
+        assertEquals(localWritten, Files.getLastModifiedTime(SyncHarness.segmentFile(expected.get(0))), "the local folder is not rewritten");
+        assertEquals(downloadedBefore + expected.size(), downloads(), "each segment downloaded once, for the archive only");
+        // the listing it needed: every report's instances once, and the segments of the instances the archive lacked
+        Map<String, Object> calls = callsByEndpoint();
+        assertEquals(42, ((Number) calls.get("analyticsReports_instances_getToManyRelated")).intValue(), calls.toString());
+        assertEquals(manifests, ((Number) calls.get("analyticsReportInstances_segments_getToManyRelated")).longValue(), calls.toString());
+    }
+
+    @Test
+    void aDestinationThatFailsIsSkippedAndTheOthersGetEverySegmentAndManifest() throws Exception {
+        List<Map<String, Object>> expected = SyncHarness.expected("COMMERCE", "APP_USAGE");
+        Files.createDirectories(ARCHIVE.getParent());
+        Files.writeString(ARCHIVE, "a file where the archive folder should be");
+        addArchive(ARCHIVE.toAbsolutePath() + "/reports");
+
+        SyncRun.Summary summary = sync();
+
+        assertFalse(summary.complete());
+        SyncHarness.assertDeliveredExactly(expected);
+        long instances = catalogue(Map.of("category", "COMMERCE")).getList("instances").size()
+                + catalogue(Map.of("category", "APP_USAGE")).getList("instances").size();
+        assertEquals(instances, SyncHarness.files(p -> p.getFileName().toString().equals(Layout.MANIFEST)).size(),
+                "the local folder got every manifest too");
+        assertEquals(expected.size(), summary.newSegments(), "new: delivered somewhere");
+        assertEquals(0, summary.failedSegments(), "every segment was downloaded and verified");
+        RunTally.Lacking lacking = summary.lacking().get("archive");
+        assertEquals(expected.size(), lacking.segments(), "the archive lacks every segment, and the summary says so");
+        assertTrue(lacking.lastError() != null && !lacking.lastError().isBlank(), "with its last error");
+        assertEquals(List.of("archive"), List.copyOf(summary.lacking().keySet()), "only the archive lacks anything");
+        assertTrue(SyncHarness.metricsText().contains("asc_delivery_failures_total{destination=\"archive\",kind=\"segment\"} 3.0"),
+                "three deliveries failed (each after its retries), then the archive was skipped for the rest of the sync");
+
+        // the archive comes back: it catches up from the staged copies, without a second download
+        Files.delete(ARCHIVE);
+        long downloaded = downloads();
+        SyncRun.Summary second = sync();
+        assertTrue(second.complete(), second.problems() + " " + second.lacking());
+        assertEquals(downloaded, downloads(), "delivered from the staged copies");
+        assertEquals(expected.size(), SyncHarness.files(p -> p.toString().endsWith(".tsv.gz")).size());
+    }
+
+    @Test
+    void stagedCopiesThatEveryDestinationHasAndPartialDownloadsAreSweptBeforeASync() throws Exception {
+        List<Map<String, Object>> expected = SyncHarness.expected("COMMERCE", "APP_USAGE");
+        assertTrue(sync().complete());
+        Path staging = SyncHarness.STATE.resolve("staging");
+        Files.createDirectories(staging);
+        // a run killed after the delivery was recorded but before the staged copy was released, and one killed mid-download
+        Path leftover = Files.writeString(staging.resolve(expected.get(0).get("segmentId") + ".tsv.gz"), "delivered everywhere");
+        Path partial = Files.writeString(staging.resolve(".some-segment.part"), "half a download");
+        Path kept = Files.writeString(staging.resolve("not-delivered-anywhere.tsv.gz"), "a segment the destinations lack");
+
+        assertTrue(sync().complete());
+
+        assertFalse(Files.exists(leftover));
+        assertFalse(Files.exists(partial));
+        assertTrue(Files.exists(kept), "a staged copy that a destination still lacks is kept");
+    }
+}
