@@ -1,11 +1,8 @@
 package io.github.ascanalyticssync.sync;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -35,16 +32,6 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 public class RunTally {
 
     private static final Logger LOG = Logger.getLogger(RunTally.class);
-    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
-
-    static final class AppProgress {
-        final AtomicLong reports = new AtomicLong();
-        final AtomicLong instancesListed = new AtomicLong();
-        final AtomicLong instancesDone = new AtomicLong();
-        final AtomicLong segmentsListed = new AtomicLong();
-        final AtomicLong segmentsDone = new AtomicLong();
-        final AtomicLong bytes = new AtomicLong();
-    }
 
     /** What one destination still lacks after the sync, and the last error it gave. */
     public record Lacking(long segments, long manifests, String lastError) {
@@ -65,7 +52,7 @@ public class RunTally {
     final AtomicLong completed = new AtomicLong();
     final AtomicLong alreadyComplete = new AtomicLong();
     final AtomicLong bytes = new AtomicLong();
-    private final Map<String, AppProgress> apps = new ConcurrentHashMap<>();
+    private final SyncProgress progress = new SyncProgress();
     private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
     private final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
     final Set<String> failedApps = ConcurrentHashMap.newKeySet();
@@ -75,11 +62,9 @@ public class RunTally {
     private final Map<String, String> lastErrors = new ConcurrentHashMap<>();
     private final Set<String> listedInstances = ConcurrentHashMap.newKeySet();
     private volatile boolean walkFailed;
-    private volatile Instant started = Instant.now();
-    private volatile Instant lastProgress = started;
 
     void reset() {
-        apps.clear();
+        progress.reset();
         problems.clear();
         warnings.clear();
         failedApps.clear();
@@ -92,8 +77,6 @@ public class RunTally {
         for (AtomicLong c : List.of(newSegments, skipped, failed, completed, alreadyComplete, bytes)) {
             c.set(0);
         }
-        started = Instant.now();
-        lastProgress = started;
     }
 
     List<String> problems() {
@@ -115,8 +98,8 @@ public class RunTally {
         return out;
     }
 
-    private AppProgress app(String appId) {
-        return apps.computeIfAbsent(appId == null ? "?" : appId, k -> new AppProgress());
+    private SyncProgress.App app(String appId) {
+        return progress.app(appId);
     }
 
     public void reportSelected(Exchange exchange) {
@@ -174,7 +157,7 @@ public class RunTally {
         if (request != null) {
             deliveredByRequest.computeIfAbsent(request, r -> new AtomicLong()).incrementAndGet();
         }
-        progress();
+        progress.log();
     }
 
     /** A segment or manifest that the named destinations still lack after this sync. */
@@ -265,31 +248,5 @@ public class RunTally {
         lastErrors.put(destination, error);
         LOG.errorf("Destination %s could not take %s %s, left for the next sync: %s", destination, kind,
                 exchange.getMessage().getHeader("file"), error);
-    }
-
-    private void progress() {
-        Instant now = Instant.now();
-        if (Duration.between(lastProgress, now).compareTo(PROGRESS_EVERY) < 0) {
-            return;
-        }
-        lastProgress = now;
-        double seconds = Math.max(0.001, Duration.between(started, now).toMillis() / 1000.0);
-        apps.forEach((appId, p) -> LOG.infof("Progress app %s: %d report(s); instances %d of %d; segments %d of %d; %s at %s/s", appId,
-                p.reports.get(), p.instancesDone.get(), p.instancesListed.get(), p.segmentsDone.get(), p.segmentsListed.get(),
-                human(p.bytes.get()), human((long) (p.bytes.get() / seconds))));
-    }
-
-    static String human(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        String[] units = { "KiB", "MiB", "GiB", "TiB" };
-        double v = bytes;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
     }
 }

@@ -162,7 +162,7 @@ public class SyncRun {
             walkedApps.stream().filter(a -> !tally.failedApps.contains(a)).forEach(metrics::appSynced);
             LOG.infof("Sync finished in %.1f s: %d new segment(s) (%s), %d skipped (already everywhere), %d failed; %d instance(s) completed, "
                     + "%d already complete; %d API call(s) %s; rate limit remaining %s of %s",
-                    s.duration().toMillis() / 1000.0, s.newSegments(), RunTally.human(s.bytes()), s.skippedSegments(), s.failedSegments(),
+                    s.duration().toMillis() / 1000.0, s.newSegments(), SyncProgress.human(s.bytes()), s.skippedSegments(), s.failedSegments(),
                     s.instancesCompleted(), s.instancesAlreadyComplete(), calls.values().stream().mapToLong(Long::longValue).sum(), calls,
                     s.rateLimitRemaining() == null ? "?" : s.rateLimitRemaining(), s.rateLimit() == null ? "?" : s.rateLimit());
             s.lacking().forEach((destination, l) -> LOG.warnf("Not delivered: destination %s lacks %d segment(s) and %d manifest(s) after this"

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.github.ascanalyticssync.destination.Layout;
+import io.github.ascanalyticssync.destination.Seeding;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
@@ -153,6 +154,13 @@ class AccountChangesTest {
         assertEquals(List.of("archive"), List.copyOf(summary.lacking().keySet()), "only the archive lacks anything");
         assertTrue(SyncHarness.metricsText().contains("asc_delivery_failures_total{destination=\"archive\",kind=\"segment\"} 3.0"),
                 "three deliveries failed (each after its retries), then the archive was skipped for the rest of the sync");
+        // the status view says the same, without reading logs
+        io.restassured.path.json.JsonPath status = io.restassured.RestAssured.given().get("/status").then().statusCode(200).extract().jsonPath();
+        assertEquals(expected.size(), status.getLong("destinations.archive.lacksSegments"));
+        assertEquals(0, status.getLong("destinations.local.lacksSegments"));
+        assertTrue(status.getString("destinations.archive.lastError").length() > 0);
+        assertFalse(status.getBoolean("lastSync.complete"));
+        assertTrue(status.getString("appsRequests." + RequestLifecycleTest.app(0)).startsWith("active "));
 
         // the archive comes back: it catches up from the staged copies, without a second download
         Files.delete(ARCHIVE);
@@ -161,6 +169,35 @@ class AccountChangesTest {
         assertTrue(second.complete(), second.problems() + " " + second.lacking());
         assertEquals(downloaded, downloads(), "delivered from the staged copies");
         assertEquals(expected.size(), SyncHarness.files(p -> p.toString().endsWith(".tsv.gz")).size());
+    }
+
+    @Test
+    void aDestinationAddedLaterIsToldWhatAppleNoLongerServesAndIsSeededFromAnother() throws Exception {
+        List<Map<String, Object>> expected = SyncHarness.expected("COMMERCE", "APP_USAGE");
+        assertTrue(sync().complete());
+        long instances = SyncHarness.files(p -> p.getFileName().toString().equals(Layout.MANIFEST)).size();
+        // App Store Connect no longer serves any of it: both apps' requests are gone (their replacements have no data yet)
+        RequestLifecycleTest.deleteRequestsOf(RequestLifecycleTest.app(0));
+        RequestLifecycleTest.deleteRequestsOf(RequestLifecycleTest.app(1));
+        addArchive(ARCHIVE.toAbsolutePath().toString());
+
+        SyncRun.Summary told = sync();
+
+        assertFalse(told.complete());
+        assertTrue(told.problems().stream().anyMatch(p -> p.startsWith("destination archive lacks " + instances + " instance(s) that the other"
+                + " destinations have and App Store Connect no longer serves") && p.contains("-Dasc.seed.to=archive")), told.problems().toString());
+
+        Seeding.Outcome seeded = CDI.current().select(Seeding.class).get().seed(SyncHarness.REPORTS, "archive");
+
+        assertEquals(expected.size() + instances, seeded.delivered());
+        assertEquals(0, seeded.failed());
+        for (Map<String, Object> s : expected) {
+            Path file = ARCHIVE.resolve(SyncHarness.REPORTS.relativize(SyncHarness.segmentFile(s)));
+            assertEquals(s.get("checksum"), TestFiles.md5(file), "seeded byte-identical: " + file);
+        }
+        SyncRun.Summary after = sync();
+        assertTrue(after.complete(), after.problems().toString());
+        assertEquals(0, CDI.current().select(Seeding.class).get().seed(SyncHarness.REPORTS, "archive").delivered(), "a second seed finds all there");
     }
 
     @Test

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -41,6 +42,8 @@ class ReadOnlyTest {
     void readOnlyNeverWritesAndNamesTheAppWithoutARequest() {
         RequestLifecycleTest.deleteRequestsOf(RequestLifecycleTest.app(0));
         simulator().queryParam("days", 31).post("/simulator/clock/advance").then().statusCode(200);
+        List<Map<String, Object>> stillServed = SyncHarness.catalogue(Map.of("appId", RequestLifecycleTest.app(1), "category", "COMMERCE"))
+                .getList("segments");
         SyncRun.Summary summary = sync();
         assertFalse(summary.complete());
         assertNull(callsByEndpoint().get("analyticsReportRequests_createInstance"));
@@ -48,7 +51,12 @@ class ReadOnlyTest {
         assertEquals(2, summary.problems().size(), summary.problems().toString());
         assertTrue(summary.problems().contains("app " + RequestLifecycleTest.app(0)
                 + ": it has no ONGOING report request, and asc.sync.read-only=true; an Admin key must create it once"));
-        assertTrue(summary.problems().stream().anyMatch(p -> p.startsWith("app " + RequestLifecycleTest.app(1)
-                + ": its ONGOING report request was stopped for inactivity")));
+        assertTrue(summary.problems().stream().anyMatch(p -> p.startsWith("app " + RequestLifecycleTest.app(1) + ": its ONGOING report request ")
+                && p.contains("was stopped for inactivity and is drained") && p.contains("an Admin key replaces it")), summary.problems().toString());
+        // the stopped request was drained all the same: what it still serves is delivered, and it is never deleted
+        assertFalse(stillServed.isEmpty());
+        for (Map<String, Object> s : stillServed) {
+            assertEquals(s.get("checksum"), TestFiles.md5(SyncHarness.segmentFile(s)), "drained: " + s.get("segmentId"));
+        }
     }
 }
