@@ -314,6 +314,16 @@ public class ApiRoutes {
         if (!REQUESTS.equals(data.path("type").asText(null))) {
             throw ApiError.entityInvalid("/data/type", "The resource type must be '" + REQUESTS + "'");
         }
+        data.path("attributes").fieldNames().forEachRemaining(name -> {
+            if (!name.equals("accessType")) {
+                throw ApiError.attributeUnknown(REQUESTS, name);
+            }
+        });
+        data.path("relationships").fieldNames().forEachRemaining(name -> {
+            if (!name.equals("app")) {
+                throw ApiError.relationshipUnknown(REQUESTS, name);
+            }
+        });
         String accessText = data.path("attributes").path("accessType").asText(null);
         if (accessText == null) {
             throw ApiError.entityInvalid("/data/attributes/accessType", "You must provide a value for the attribute 'accessType' with this request");
