@@ -1,5 +1,6 @@
 package io.github.ascanalyticssync.simulator;
 
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,15 +10,12 @@ import java.util.Map;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
-import io.github.ascanalyticssync.simulator.Model.Instance;
-import io.github.ascanalyticssync.simulator.Model.Report;
 import io.github.ascanalyticssync.simulator.Model.ReportRequest;
-import io.github.ascanalyticssync.simulator.Model.Segment;
-import io.github.ascanalyticssync.simulator.SegmentFiles.FileMeta;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -32,7 +30,6 @@ public class AdminRoutes {
 
     private final World world;
     private final SimulatorClock clock;
-    private final SegmentFiles files;
     private final Presigner presigner;
     private final FaultPlan faults;
     private final RateLimiter rateLimiter;
@@ -40,6 +37,7 @@ public class AdminRoutes {
     private final Authenticator authenticator;
     private final Endpoints endpoints;
     private final SimulatorConfig config;
+    private final CatalogueView catalogue;
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
@@ -48,7 +46,6 @@ public class AdminRoutes {
             Authenticator authenticator, Endpoints endpoints, SimulatorConfig config) {
         this.world = world;
         this.clock = clock;
-        this.files = files;
         this.presigner = presigner;
         this.faults = faults;
         this.rateLimiter = rateLimiter;
@@ -56,6 +53,7 @@ public class AdminRoutes {
         this.authenticator = authenticator;
         this.endpoints = endpoints;
         this.config = config;
+        this.catalogue = new CatalogueView(world, files, clock);
     }
 
     void mount(Router router) {
@@ -63,13 +61,27 @@ public class AdminRoutes {
         get(router, "/simulator", ctx -> overview());
         get(router, "/simulator/clock", ctx -> clockView());
         put(router, "/simulator/clock", ctx -> {
-            clock.set(LocalDate.parse(json.readTree(ctx.body().asString()).path("today").asText()));
+            setClock(json.readTree(ctx.body().asString()));
             return clockView();
         });
         router.route(HttpMethod.POST, "/simulator/clock/advance").blockingHandler(ctx -> reply(ctx, () -> {
-            clock.advanceDays(Long.parseLong(ctx.queryParams().get("days") == null ? "1" : ctx.queryParams().get("days")));
+            String days = ctx.queryParams().get("days");
+            String hours = ctx.queryParams().get("hours");
+            if (hours != null) {
+                clock.advanceHours(Long.parseLong(hours));
+            }
+            if (days != null || hours == null) {
+                clock.advanceDays(Long.parseLong(days == null ? "1" : days));
+            }
             return clockView();
         }));
+        get(router, "/simulator/publishing", ctx -> world.publishing());
+        put(router, "/simulator/publishing", ctx -> {
+            JsonNode body = json.readTree(ctx.body().asString());
+            Schedule.Publishing now = world.publishing();
+            world.publishing(new Schedule.Publishing(body.path("hours").asText(now.hours()), body.path("lateShare").asDouble(now.lateShare())));
+            return world.publishing();
+        });
         get(router, "/simulator/calls", ctx -> Map.of("calls", log.calls(), "byEndpoint", log.totalsByEndpoint(), "filters", log.filters()));
         get(router, "/simulator/downloads", ctx -> Map.of("downloads", log.downloads()));
         router.route(HttpMethod.DELETE, "/simulator/calls").blockingHandler(ctx -> reply(ctx, () -> {
@@ -97,13 +109,16 @@ public class AdminRoutes {
             return Map.of("urlExpirySeconds", presigner.expirySeconds());
         });
         get(router, "/simulator/requests", ctx -> requests());
-        get(router, "/simulator/catalogue", this::catalogue);
+        get(router, "/simulator/catalogue", ctx -> catalogue.render(ctx.queryParams()));
         router.route(HttpMethod.POST, "/simulator/reset").blockingHandler(ctx -> reply(ctx, () -> {
             String today = ctx.queryParams().get("today");
-            if (today == null) {
-                clock.reset();
-            } else {
+            String now = ctx.queryParams().get("now");
+            if (now != null) {
+                clock.set(Instant.parse(now));
+            } else if (today != null) {
                 clock.set(LocalDate.parse(today));
+            } else {
+                clock.reset();
             }
             world.reset();
             presigner.reset();
@@ -158,12 +173,28 @@ public class AdminRoutes {
         config.keys().forEach((k, v) -> keys.put(k, v.role().name()));
         out.put("keys", keys);
         out.put("apps", world.apps());
+        out.put("now", clock.now());
         out.put("today", clock.today());
         return out;
     }
 
+    /** {@code {"now":"2026-12-01T05:00:00Z"}} or {@code {"today":"2026-12-01"}} (23:59:59 UTC of that day). */
+    private void setClock(JsonNode body) {
+        if (body.hasNonNull("now")) {
+            clock.set(Instant.parse(body.get("now").asText()));
+        } else if (body.hasNonNull("today")) {
+            clock.set(LocalDate.parse(body.get("today").asText()));
+        } else {
+            throw new IllegalArgumentException("give {\"now\":\"2026-12-01T05:00:00Z\"} or {\"today\":\"2026-12-01\"}");
+        }
+    }
+
     private Map<String, Object> clockView() {
-        return Map.of("today", clock.today());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("now", clock.now());
+        out.put("today", clock.today());
+        out.put("set", clock.isSet());
+        return out;
     }
 
     private List<Map<String, Object>> requests() {
@@ -181,60 +212,6 @@ public class AdminRoutes {
             m.put("deleted", r.deleted());
             out.add(m);
         }
-        return out;
-    }
-
-    /**
-     * Every segment the live requests offer today, with the checksum, size and rows a client should end up with.
-     * Filters: {@code appId}, {@code accessType}, {@code granularity}, {@code processingDate}, {@code category},
-     * {@code report} (name).
-     */
-    private Map<String, Object> catalogue(RoutingContext ctx) {
-        var q = ctx.queryParams();
-        List<Map<String, Object>> segments = new ArrayList<>();
-        int instances = 0;
-        for (ReportRequest r : world.allRequests()) {
-            if (r.deleted() || (q.get("appId") != null && !q.get("appId").equals(r.appId()))
-                    || (q.get("accessType") != null && !q.get("accessType").equals(r.accessType().name()))) {
-                continue;
-            }
-            for (Report report : world.reports(r)) {
-                if ((q.get("category") != null && !q.get("category").equals(report.type().category().name()))
-                        || (q.get("report") != null && !q.get("report").equals(report.type().name()))) {
-                    continue;
-                }
-                for (Instance i : world.instances(report)) {
-                    if ((q.get("granularity") != null && !q.get("granularity").equals(i.granularity().name()))
-                            || (q.get("processingDate") != null && !q.get("processingDate").equals(i.processingDate().toString()))) {
-                        continue;
-                    }
-                    instances++;
-                    for (Segment s : world.segments(i)) {
-                        FileMeta meta = files.meta(s);
-                        Map<String, Object> m = new LinkedHashMap<>();
-                        m.put("segmentId", s.id());
-                        m.put("instanceId", i.id());
-                        m.put("reportId", report.id());
-                        m.put("reportName", report.type().name());
-                        m.put("category", report.type().category());
-                        m.put("appId", r.appId());
-                        m.put("requestId", r.id());
-                        m.put("accessType", r.accessType());
-                        m.put("granularity", i.granularity());
-                        m.put("processingDate", i.processingDate());
-                        m.put("checksum", meta.checksum());
-                        m.put("sizeInBytes", meta.sizeInBytes());
-                        m.put("rows", s.rows());
-                        segments.add(m);
-                    }
-                }
-            }
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("today", clock.today());
-        out.put("instances", instances);
-        out.put("segmentCount", segments.size());
-        out.put("segments", segments);
         return out;
     }
 }

@@ -73,6 +73,17 @@ public final class ApiError extends RuntimeException {
                 "'" + id + "' is not a valid id for this relationship.", Map.of("pointer", "/data/relationships/app"));
     }
 
+    static ApiError attributeUnknown(String type, String attribute) {
+        return new ApiError(409, "ENTITY_ERROR.ATTRIBUTE.UNKNOWN", "The provided entity includes an unknown attribute",
+                "'" + attribute + "' is not an attribute on the resource '" + type + "'", Map.of("pointer", "/data/attributes/" + attribute));
+    }
+
+    static ApiError relationshipUnknown(String type, String relationship) {
+        return new ApiError(409, "ENTITY_ERROR.RELATIONSHIP.UNKNOWN", "The provided entity includes an unknown relationship",
+                "'" + relationship + "' is not a relationship on the resource '" + type + "'",
+                Map.of("pointer", "/data/relationships/" + relationship));
+    }
+
     static ApiError entityInvalid(String pointer, String detail) {
         return new ApiError(422, "ENTITY_UNPROCESSABLE", "The request entity is not processable", detail, Map.of("pointer", pointer));
     }

@@ -1,12 +1,12 @@
 package io.github.ascanalyticssync.simulator;
 
 import java.time.LocalDate;
-import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -52,6 +52,9 @@ public class ApiRoutes {
     private static final Set<String> INSTANCE_FIELDS = Set.of("granularity", "processingDate", "segments");
     private static final Set<String> SEGMENT_FIELDS = Set.of("checksum", "sizeInBytes", "url");
     private static final Set<String> APP_FIELDS = Set.of("name", "bundleId", "sku", "primaryLocale", "analyticsReportRequests");
+    /** RFC 7231's IMF-fixdate, two-digit day ({@code RFC_1123_DATE_TIME} prints one digit). */
+    static final DateTimeFormatter IMF_FIXDATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
+            .withZone(ZoneOffset.UTC);
     private static final Map<String, String> ALLOWED_OPERATIONS = Map.of(
             REQUESTS, "CREATE, DELETE, GET_INSTANCE",
             REPORTS, "GET_INSTANCE",
@@ -200,9 +203,8 @@ public class ApiRoutes {
         log.call(endpoint, status, keyId);
         ctx.queryParams().names().stream().filter(n -> n.startsWith("filter[")).forEach(n -> log.filter(endpoint, n));
         ctx.response().setStatusCode(status);
-        // the simulated day with the real time of day, as Apple's servers announce their clock
-        ctx.response().putHeader("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(
-                clock.today().atTime(LocalTime.now(ZoneOffset.UTC)).atOffset(ZoneOffset.UTC)));
+        // the simulated clock's time (the real time unless it was set), as Apple's servers announce theirs
+        ctx.response().putHeader("Date", IMF_FIXDATE.format(clock.now()));
         if (body == null) {
             ctx.response().end();
         } else {
@@ -314,6 +316,16 @@ public class ApiRoutes {
         if (!REQUESTS.equals(data.path("type").asText(null))) {
             throw ApiError.entityInvalid("/data/type", "The resource type must be '" + REQUESTS + "'");
         }
+        data.path("attributes").fieldNames().forEachRemaining(name -> {
+            if (!name.equals("accessType")) {
+                throw ApiError.attributeUnknown(REQUESTS, name);
+            }
+        });
+        data.path("relationships").fieldNames().forEachRemaining(name -> {
+            if (!name.equals("app")) {
+                throw ApiError.relationshipUnknown(REQUESTS, name);
+            }
+        });
         String accessText = data.path("attributes").path("accessType").asText(null);
         if (accessText == null) {
             throw ApiError.entityInvalid("/data/attributes/accessType", "You must provide a value for the attribute 'accessType' with this request");

@@ -1,6 +1,8 @@
 package io.github.ascanalyticssync.simulator;
 
+import java.net.URLDecoder;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -8,7 +10,6 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -178,22 +179,62 @@ final class Call {
     }
 
     String self() {
-        String q = ctx.request().query();
-        return base + path() + (q == null || q.isEmpty() ? "" : "?" + q);
+        List<String> parts = query(false);
+        return base + path() + (parts.isEmpty() ? "" : "?" + String.join("&", parts));
     }
 
     /** {@code links.next}: the same request with a cursor, the cursor first as in Apple's examples. */
     String next(int offset) {
-        String q = ctx.request().query();
         List<String> parts = new ArrayList<>();
         parts.add("cursor=" + cursor(path(), offset, seed));
-        if (q != null && !q.isEmpty()) {
-            for (String p : q.split("&")) {
-                if (!p.isEmpty() && !p.toLowerCase(Locale.ROOT).startsWith("cursor=")) {
-                    parts.add(p);
-                }
+        parts.addAll(query(true));
+        return base + path() + "?" + String.join("&", parts);
+    }
+
+    /**
+     * The request's query as Apple writes it into links: each name and value percent-encoded (brackets too:
+     * {@code filter%5Bgranularity%5D=DAILY}), in the order the client sent them.
+     */
+    private List<String> query(boolean withoutCursor) {
+        String q = ctx.request().query();
+        List<String> parts = new ArrayList<>();
+        if (q == null || q.isEmpty()) {
+            return parts;
+        }
+        for (String p : q.split("&")) {
+            if (p.isEmpty()) {
+                continue;
+            }
+            int eq = p.indexOf('=');
+            String name = decode(eq < 0 ? p : p.substring(0, eq));
+            if (withoutCursor && name.equals("cursor")) {
+                continue;
+            }
+            parts.add(encode(name) + (eq < 0 ? "" : "=" + encode(decode(p.substring(eq + 1)))));
+        }
+        return parts;
+    }
+
+    private static String decode(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return s; // a stray '%': kept as sent
+        }
+    }
+
+    /** RFC 3986 percent-encoding: everything but the unreserved characters, a space as {@code %20}. */
+    static String encode(String s) {
+        StringBuilder out = new StringBuilder(s.length() + 8);
+        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xFF);
+            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~') {
+                out.append(c);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xF, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(b & 0xF, 16)));
             }
         }
-        return base + path() + "?" + String.join("&", parts);
+        return out.toString();
     }
 }

@@ -16,7 +16,8 @@ import jakarta.inject.Singleton;
 
 /**
  * Presigned-style segment URLs: {@code X-Amz-Date}, {@code X-Amz-Expires} and an {@code X-Amz-Signature} that is an
- * HMAC over the path, date and expiry, so a URL can be neither altered nor extended. Real time, as S3 uses.
+ * HMAC over the method, path, date and expiry, so a URL can be neither altered nor extended, and a URL signed for GET
+ * does not answer a HEAD (as S3 signs the method). Real time, as S3 uses.
  */
 @Singleton
 public class Presigner {
@@ -59,14 +60,14 @@ public class Presigner {
         return endpoints.storageBaseUrl() + path + "?X-Amz-Algorithm=AWS4-HMAC-SHA256"
                 + "&X-Amz-Credential=ASIASIMULATOR0000KEY%2F" + date.substring(0, 8) + "%2Fus-west-2%2Fs3%2Faws4_request"
                 + "&X-Amz-Date=" + date + "&X-Amz-Expires=" + expires + "&X-Amz-SignedHeaders=host"
-                + "&X-Amz-Signature=" + signature(path, date, expires);
+                + "&X-Amz-Signature=" + signature("GET", path, date, expires);
     }
 
-    public Verdict check(String path, String date, String expires, String signature) {
+    public Verdict check(String method, String path, String date, String expires, String signature) {
         if (date == null || expires == null || signature == null) {
             return Verdict.MISSING;
         }
-        byte[] expected = signature(path, date, expires).getBytes(StandardCharsets.US_ASCII);
+        byte[] expected = signature(method, path, date, expires).getBytes(StandardCharsets.US_ASCII);
         if (!MessageDigest.isEqual(expected, signature.getBytes(StandardCharsets.US_ASCII))) {
             return Verdict.BAD_SIGNATURE;
         }
@@ -78,11 +79,11 @@ public class Presigner {
         }
     }
 
-    private String signature(String path, String date, String expires) {
+    private String signature(String method, String path, String date, String expires) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal((path + "\n" + date + "\n" + expires).getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(mac.doFinal((method + "\n" + path + "\n" + date + "\n" + expires).getBytes(StandardCharsets.UTF_8)));
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

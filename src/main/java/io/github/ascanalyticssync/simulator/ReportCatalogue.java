@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -33,9 +34,13 @@ public class ReportCatalogue {
 
     static final String RESOURCE = "simulator/reports.tsv";
 
-    /** One report type: {@code code} is the {@code r<N>} prefix of every report id of this type. */
+    /**
+     * One report type: {@code code} is the {@code r<N>} prefix of every report id of this type. {@code historyStart}
+     * is the first {@code Date} its rows may carry (empty: the configured default); {@code minUsers} is Apple's privacy
+     * threshold, the fewest users or devices a row may count (0: none).
+     */
     public record ReportType(String code, String name, Category category, Set<Granularity> granularities,
-            int completenessDays, List<String> columns) {
+            int completenessDays, Optional<LocalDate> historyStart, int minUsers, List<String> columns) {
 
         /** The upper-case key used in object-storage paths, as in Apple's {@code APP_CRASHES_PRIMARY}. */
         public String storageKey() {
@@ -90,8 +95,8 @@ public class ReportCatalogue {
                 columnSets.put(f[0], Arrays.asList(f[1].split(",")));
                 continue;
             }
-            if (f.length != 6) {
-                throw new IllegalStateException(RESOURCE + ": expected 6 tab-separated fields in line: " + line);
+            if (f.length != 8) {
+                throw new IllegalStateException(RESOURCE + ": expected 8 tab-separated fields in line: " + line);
             }
             if (!f[0].isEmpty()) {
                 taken.add(Integer.parseInt(f[0].substring(1)));
@@ -113,12 +118,14 @@ public class ReportCatalogue {
             for (String g : f[3].split(",")) {
                 granularities.add(Granularity.valueOf(g));
             }
-            List<String> columns = f[5].startsWith("@") ? columnSets.get(f[5]) : Arrays.asList(f[5].split(","));
+            List<String> columns = f[7].startsWith("@") ? columnSets.get(f[7]) : Arrays.asList(f[7].split(","));
             if (columns == null) {
-                throw new IllegalStateException(RESOURCE + ": unknown column set " + f[5]);
+                throw new IllegalStateException(RESOURCE + ": unknown column set " + f[7]);
             }
+            Optional<LocalDate> history = f[5].isEmpty() ? Optional.empty() : Optional.of(LocalDate.parse(f[5]));
+            int minUsers = f[6].isEmpty() ? 0 : Integer.parseInt(f[6]);
             result.add(new ReportType(code, f[1], Category.valueOf(f[2]), Collections.unmodifiableSet(granularities),
-                    Integer.parseInt(f[4]), List.copyOf(columns)));
+                    Integer.parseInt(f[4]), history, minUsers, List.copyOf(columns)));
         }
         return result;
     }

@@ -118,7 +118,10 @@ public interface SimulatorConfig {
         @WithDefault("2")
         int firstInstanceMaxDays();
 
-        /** First day of the history a ONE_TIME_SNAPSHOT delivers. */
+        /**
+         * First {@code Date} of the history a ONE_TIME_SNAPSHOT delivers (no instance carries an earlier one), for the
+         * reports whose catalogue line names no date of their own.
+         */
         @WithDefault("2024-01-01")
         LocalDate snapshotHistoryStart();
     }
@@ -142,8 +145,22 @@ public interface SimulatorConfig {
         @WithDefault("4")
         int seedOngoingAgeDays();
 
-        /** The simulated "today"; the real UTC date when absent. Tests move it through {@code /simulator/clock}. */
+        /**
+         * The simulated "today", standing for 23:59:59 UTC of that day (everything published that day is visible); the
+         * clock then stands still until moved through {@code /simulator/clock}. Absent: the real time.
+         */
         Optional<LocalDate> today();
+
+        /**
+         * UTC hours at which the instances of a processing date appear, each instance at one of them drawn from the
+         * seed: hours and ranges, comma-separated ({@code 0-23}, {@code 4-9,18}). UNCONFIRMED.
+         */
+        @WithDefault("0-23")
+        String publishHours();
+
+        /** Share of ongoing instances that appear a day late: same processing date, visible the next day. UNCONFIRMED. */
+        @WithDefault("0.02")
+        double lateShare();
 
         /**
          * Processing dates on which Apple publishes no ONGOING instance at all, as it sometimes does (a permanent gap

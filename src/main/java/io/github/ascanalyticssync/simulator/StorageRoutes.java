@@ -24,7 +24,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * The object-storage endpoint segment URLs point at. It behaves like S3 with presigned URLs: no {@code Authorization}
- * header allowed (400), a checked signature and expiry (403 with S3's XML), and files streamed as they are generated.
+ * header allowed (400), a checked signature (over the method too: a HEAD on a GET URL is 403) and expiry (403 with
+ * S3's XML), single byte ranges (206, or 416 past the end), and files streamed as they are generated.
  */
 @Singleton
 public class StorageRoutes {
@@ -59,7 +60,7 @@ public class StorageRoutes {
             return;
         }
         var q = ctx.queryParams();
-        switch (presigner.check(path, q.get("X-Amz-Date"), q.get("X-Amz-Expires"), q.get("X-Amz-Signature"))) {
+        switch (presigner.check(ctx.request().method().name(), path, q.get("X-Amz-Date"), q.get("X-Amz-Expires"), q.get("X-Amz-Signature"))) {
             case MISSING -> {
                 s3Error(ctx, 403, "AccessDenied", "Access Denied");
                 return;
@@ -88,6 +89,13 @@ public class StorageRoutes {
         }
         FileMeta meta = files.meta(segment);
         HttpServerResponse response = ctx.response();
+        response.putHeader("Accept-Ranges", "bytes");
+        ByteRange range = ctx.request().method() == HttpMethod.GET ? ByteRange.parse(ctx.request().getHeader("Range"), meta.sizeInBytes()) : null;
+        if (range == ByteRange.UNSATISFIABLE) {
+            response.putHeader("Content-Range", "bytes */" + meta.sizeInBytes());
+            s3Error(ctx, 416, "InvalidRange", "The requested range is not satisfiable");
+            return;
+        }
         response.putHeader("Content-Type", "application/octet-stream");
         response.putHeader("ETag", "\"" + meta.checksum() + "\"");
         response.putHeader("x-amz-request-id", UUID.randomUUID().toString().replace("-", "").substring(0, 16).toUpperCase());
@@ -99,17 +107,24 @@ public class StorageRoutes {
         boolean reset = faults.fire(s -> s.reset);
         boolean truncate = !reset && faults.fire(s -> s.truncate);
         boolean corrupt = !reset && !truncate && faults.fire(s -> s.corrupt);
+        long length = range == null ? meta.sizeInBytes() : range.length();
+        if (range != null) {
+            response.setStatusCode(206).putHeader("Content-Range", range.contentRange(meta.sizeInBytes()));
+        }
         if (truncate) {
             response.setChunked(true); // the body simply ends early: only the size and checksum reveal it
         } else {
-            response.putHeader("Content-Length", Long.toString(meta.sizeInBytes()));
+            response.putHeader("Content-Length", Long.toString(length));
         }
-        long half = meta.sizeInBytes() / 2;
-        FaultyStream out = new FaultyStream(new ResponseStream(response), reset || truncate ? half : -1, corrupt ? half : -1,
+        long half = length / 2;
+        FaultyStream faulty = new FaultyStream(new ResponseStream(response), reset || truncate ? half : -1, corrupt ? half : -1,
                 faults.settings().bandwidthBytesPerSecond);
+        OutputStream out = range == null ? faulty : new ByteRange.Slice(faulty, range);
         try {
             files.write(segment, out);
             out.flush();
+        } catch (ByteRange.Slice.Done done) {
+            // the range went out in full; the rest of the file is not generated
         } catch (FaultyStream.Cut cut) {
             if (reset) {
                 ctx.request().connection().close(); // the server's SO_LINGER 0 makes this a TCP reset

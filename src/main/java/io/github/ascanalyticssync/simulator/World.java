@@ -1,8 +1,8 @@
 package io.github.ascanalyticssync.simulator;
 
-import java.time.DayOfWeek;
+import java.time.Instant;
 import java.time.LocalDate;
-import java.time.temporal.TemporalAdjusters;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -35,6 +35,7 @@ public class World {
     private final SimulatorConfig config;
     private final SimulatorClock clock;
     private final ReportCatalogue catalogue;
+    private final Schedule schedule;
     private final long seed;
 
     private List<App> apps;
@@ -49,12 +50,14 @@ public class World {
         this.config = config;
         this.clock = clock;
         this.catalogue = catalogue;
+        this.schedule = new Schedule(config);
         this.seed = config.data().seed();
         reset();
     }
 
     /** Back to the configured start: the seeded apps and requests, relative to the current simulated today. */
     public synchronized void reset() {
+        schedule.reset();
         List<String> ids = config.data().appIds().filter(l -> !l.isEmpty()).orElseGet(() -> {
             List<String> generated = new ArrayList<>();
             for (int i = 0; i < config.data().apps(); i++) {
@@ -211,9 +214,11 @@ public class World {
                 .flatMap(req -> reports(req).stream().filter(r -> r.type().code().equals(code)).findFirst());
     }
 
+    /** The instances of a report visible now: produced, within the report's history, published and not yet expired. */
     public List<Instance> instances(Report report) {
         ReportRequest q = report.request();
-        LocalDate today = clock.today();
+        Instant now = clock.now();
+        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
         int retention = config.lifecycle().retentionDays();
         List<Instance> out = new ArrayList<>();
         LocalDate from;
@@ -229,7 +234,7 @@ public class World {
             if (today.isBefore(q.firstInstanceOn) || today.isAfter(q.firstInstanceOn.plusDays(retention - 1L))) {
                 return out;
             }
-            from = config.lifecycle().snapshotHistoryStart().plusDays(1);
+            from = schedule.historyStart(report.type());
             to = q.createdOn;
         }
         List<LocalDate> skipped = q.accessType == AccessType.ONGOING ? config.data().skippedDates().orElse(List.of()) : List.of();
@@ -238,40 +243,40 @@ public class World {
                 continue;
             }
             for (Granularity g : report.type().granularities()) {
-                if (produces(g, d)) {
-                    String id = Ids.uuid(seed, "instance", report.id(), g, d);
-                    Instance instance = new Instance(id, report, g, d);
-                    instancesById.put(id, instance);
-                    out.add(instance);
+                if (Schedule.produces(g, d) && schedule.withinHistory(report, g, d)) {
+                    Instance instance = new Instance(Ids.uuid(seed, "instance", report.id(), g, d), report, g, d);
+                    if (!schedule.publishedAt(instance).isAfter(now)) {
+                        instancesById.put(instance.id(), instance);
+                        out.add(instance);
+                    }
                 }
             }
         }
         return out;
     }
 
-    static boolean produces(Granularity g, LocalDate d) {
-        return switch (g) {
-            case DAILY -> true;
-            case WEEKLY -> d.getDayOfWeek() == DayOfWeek.FRIDAY;
-            case MONTHLY -> d.getDayOfMonth() == 5;
-        };
-    }
-
     /** The {@code Date} values an instance's rows carry: a DAILY ongoing instance restates its completeness window. */
     public List<LocalDate> dataDates(Instance i) {
-        LocalDate p = i.processingDate();
-        return switch (i.granularity()) {
-            case DAILY -> {
-                int days = i.report().request().accessType == AccessType.ONGOING ? i.report().type().completenessDays() : 1;
-                List<LocalDate> dates = new ArrayList<>();
-                for (int k = days; k >= 1; k--) {
-                    dates.add(p.minusDays(k));
-                }
-                yield dates;
-            }
-            case WEEKLY -> List.of(p.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)).minusWeeks(1));
-            case MONTHLY -> List.of(p.minusMonths(1).withDayOfMonth(1));
-        };
+        return Schedule.dataDates(i.report(), i.granularity(), i.processingDate());
+    }
+
+    /** When the instance appears (an hour of its processing date, the next day's if late; a snapshot's first-instance day). */
+    public Instant publishedAt(Instance i) {
+        return schedule.publishedAt(i);
+    }
+
+    /** The publication settings in force: publish hours and late share. */
+    Schedule.Publishing publishing() {
+        return schedule.publishing();
+    }
+
+    /** Changes the publication settings (until the next reset); IllegalArgumentException names a bad value. */
+    void publishing(Schedule.Publishing settings) {
+        schedule.set(settings);
+    }
+
+    private boolean published(Instance i) {
+        return !schedule.publishedAt(i).isAfter(clock.now());
     }
 
     public Optional<Instance> instance(String id) {
@@ -280,7 +285,7 @@ public class World {
             indexEverything();
             found = instancesById.get(id);
         }
-        return Optional.ofNullable(found).filter(i -> request(i.report().request().id).isPresent());
+        return Optional.ofNullable(found).filter(i -> request(i.report().request().id).isPresent()).filter(this::published);
     }
 
     public List<Segment> segments(Instance instance) {
@@ -313,7 +318,8 @@ public class World {
             indexEverything();
             found = segmentsById.get(id);
         }
-        return Optional.ofNullable(found).filter(s -> request(s.instance().report().request().id).isPresent());
+        return Optional.ofNullable(found).filter(s -> request(s.instance().report().request().id).isPresent())
+                .filter(s -> published(s.instance()));
     }
 
     /** Lists everything once so that ids handed out before a restart or a reset resolve again. */

@@ -161,12 +161,34 @@ class DataTest {
         JsonPath first = Sim.as(Tokens.ADMIN).queryParam("filter[granularity]", "MONTHLY").queryParam("limit", 200)
                 .get("/v1/analyticsReports/{id}/instances", "r14-" + snapshot).then().statusCode(200).extract().jsonPath();
         List<String> months = first.getList("data.attributes.processingDate");
-        assertEquals("2024-01-05", months.get(0), "history from the configured start");
+        assertEquals("2024-02-05", months.get(0), "the first month of the history is January 2024, published on February 5th");
         assertEquals("2026-03-05", months.get(months.size() - 1), "up to the request date");
         int total = Sim.as(Tokens.ADMIN).get("/v1/analyticsReports/{id}/instances", "r14-" + snapshot).jsonPath().getInt("meta.paging.total");
         Sim.advanceDays(5);
         assertEquals(total, Sim.as(Tokens.ADMIN).get("/v1/analyticsReports/{id}/instances", "r14-" + snapshot).jsonPath().getInt("meta.paging.total"),
                 "a snapshot never grows");
+    }
+
+    @Test
+    void aSnapshotsHistoryStartsWhereApplesReportPageSaysNeverBefore() {
+        String snapshot = Sim.as(Tokens.ADMIN).contentType("application/json").body(EndpointsTest.createBody("ONE_TIME_SNAPSHOT", Sim.app(1)))
+                .post("/v1/analyticsReportRequests").then().statusCode(201).extract().jsonPath().getString("data.id");
+        Sim.advanceDays(2);
+        // the default, 2024-01-01: the first week (Monday 2024-01-01) is published on Friday 2024-01-12, the first day on the 2nd
+        assertEquals("2024-01-12", firstProcessingDate("r14-" + snapshot, "WEEKLY"));
+        assertEquals("2024-01-02", firstProcessingDate("r14-" + snapshot, "DAILY"));
+        // App Installs Performance: from 2024-03-01 (reports.tsv), DAILY only
+        String installs = Sim.as(Tokens.ADMIN).queryParam("filter[name]", "App Installs Performance")
+                .get("/v1/analyticsReportRequests/{id}/reports", snapshot).then().statusCode(200).extract().jsonPath().getString("data[0].id");
+        JsonPath instances = Sim.as(Tokens.ADMIN).queryParam("limit", 200).get("/v1/analyticsReports/{id}/instances", installs)
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(Set.of("DAILY"), new HashSet<>(instances.getList("data.attributes.granularity")));
+        assertEquals("2024-03-02", firstProcessingDate(installs, "DAILY"), "its first Date is 2024-03-01");
+    }
+
+    private static String firstProcessingDate(String report, String granularity) {
+        return Sim.as(Tokens.ADMIN).queryParam("filter[granularity]", granularity).queryParam("limit", 1)
+                .get("/v1/analyticsReports/{id}/instances", report).then().statusCode(200).extract().jsonPath().getString("data[0].attributes.processingDate");
     }
 
     @Test

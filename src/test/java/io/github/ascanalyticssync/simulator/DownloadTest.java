@@ -2,6 +2,7 @@ package io.github.ascanalyticssync.simulator;
 
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
@@ -23,7 +25,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 
-/** Item 6 and the download faults of item 8: presigned-style URLs on a separate storage endpoint. */
+/** Item 6 and the download faults of item 8: presigned-style URLs on a separate storage endpoint, ranges as S3 serves them. */
 @QuarkusTest
 class DownloadTest {
 
@@ -67,6 +69,40 @@ class DownloadTest {
         assertEquals(checksum, DataTest.md5(ok.body()));
         JsonPath downloads = Sim.admin().get("/simulator/downloads").then().statusCode(200).extract().jsonPath();
         assertEquals(1, downloads.getInt("downloads.find { it.segmentId == '" + segmentId + "' }.completed"));
+    }
+
+    private HttpResponse<byte[]> download(String u, String range) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(u)).header("Range", range).timeout(Duration.ofSeconds(20)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    @Test
+    void aRangedGetAnswers206WithExactlyThoseBytesAsS3Does() throws Exception {
+        byte[] whole = download(url).body();
+        assertTrue(size > 100, "a file of some size: " + size);
+        HttpResponse<byte[]> middle = download(url, "bytes=10-49");
+        assertEquals(206, middle.statusCode());
+        assertEquals("bytes 10-49/" + size, middle.headers().firstValue("Content-Range").orElse(null));
+        assertArrayEquals(Arrays.copyOfRange(whole, 10, 50), middle.body());
+        HttpResponse<byte[]> rest = download(url, "bytes=" + (size - 7) + "-");
+        assertEquals(206, rest.statusCode());
+        assertEquals("bytes " + (size - 7) + "-" + (size - 1) + "/" + size, rest.headers().firstValue("Content-Range").orElse(null));
+        assertArrayEquals(Arrays.copyOfRange(whole, (int) size - 7, (int) size), rest.body());
+        HttpResponse<byte[]> past = download(url, "bytes=0-" + (size + 1000));
+        assertEquals(206, past.statusCode(), "a last byte past the end is clipped");
+        assertArrayEquals(whole, past.body());
+        HttpResponse<byte[]> unsatisfiable = download(url, "bytes=" + size + "-");
+        assertEquals(416, unsatisfiable.statusCode());
+        assertEquals("bytes */" + size, unsatisfiable.headers().firstValue("Content-Range").orElse(null));
+        assertTrue(new String(unsatisfiable.body(), java.nio.charset.StandardCharsets.UTF_8).contains("<Code>InvalidRange</Code>"));
+    }
+
+    @Test
+    void aHeadOnAUrlSignedForGetIs403AsS3SignsTheMethod() throws Exception {
+        HttpResponse<byte[]> head = http.send(HttpRequest.newBuilder(URI.create(url)).method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(403, head.statusCode());
+        assertEquals(200, download(url).statusCode(), "the same URL still answers a GET");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.github.ascanalyticssync.simulator;
 
 import static org.hamcrest.Matchers.aMapWithSize;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasKey;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,6 +78,29 @@ class JsonApiTest {
                 .forEach(p -> linkages.addAll(p.jsonPath().getList("data.id")));
         assertEquals(paged, linkages);
         Sim.allPages(Tokens.ADMIN, "/v1/apps/" + app + "/analyticsReportRequests", Map.of("limit", 1));
+    }
+
+    @Test
+    void linksCarryPercentEncodedBracketsAndFollowingThemWorks() {
+        String path = "/v1/analyticsReports/r2-" + request + "/instances";
+        Response first = Sim.as(Tokens.ADMIN).urlEncodingEnabled(false).get(path + "?filter[granularity]=DAILY&limit=1");
+        first.then().statusCode(200).body("links.self", equalTo(Sim.api() + path + "?filter%5Bgranularity%5D=DAILY&limit=1"))
+                .body("links.next", matchesPattern("^" + Pattern.quote(Sim.api() + path) + "\\?cursor=[A-Za-z0-9_.-]+"
+                        + Pattern.quote("&filter%5Bgranularity%5D=DAILY&limit=1") + "$"));
+        int total = first.jsonPath().getInt("meta.paging.total");
+        List<String> ids = new ArrayList<>();
+        String next = first.jsonPath().getString("links.next");
+        ids.addAll(first.jsonPath().getList("data.id"));
+        while (next != null) {
+            Response page = Sim.as(Tokens.ADMIN).urlEncodingEnabled(false).get(next);
+            page.then().statusCode(200).body("meta.paging.limit", equalTo(1)).body("data.attributes.granularity", everyItem(equalTo("DAILY")))
+                    .body("links.self", not(containsString("[")));
+            ids.addAll(page.jsonPath().getList("data.id"));
+            next = page.jsonPath().getString("links.next");
+        }
+        assertTrue(total > 1, "several pages: " + total);
+        assertEquals(total, ids.size(), "every DAILY instance, page by page");
+        assertEquals(total, new HashSet<>(ids).size());
     }
 
     @Test

@@ -152,6 +152,28 @@ class LifecycleTest {
         OpenApiContract.assertValid(CREATE, 409, unknownApp.asString());
     }
 
+    @Test
+    void anUnknownAttributeOrRelationshipIsA409NamingIt() {
+        Response unknown = Sim.as(Tokens.ADMIN).contentType("application/json")
+                .body(Map.of("data", Map.of("type", "analyticsReportRequests", "attributes", Map.of("accessType", "ONGOING", "name", "Mine"),
+                        "relationships", Map.of("app", Map.of("data", Map.of("type", "apps", "id", app))))))
+                .post("/v1/analyticsReportRequests");
+        unknown.then().statusCode(409).body("errors[0].code", equalTo("ENTITY_ERROR.ATTRIBUTE.UNKNOWN"))
+                .body("errors[0].title", equalTo("The provided entity includes an unknown attribute"))
+                .body("errors[0].detail", equalTo("'name' is not an attribute on the resource 'analyticsReportRequests'"))
+                .body("errors[0].source.pointer", equalTo("/data/attributes/name"));
+        OpenApiContract.assertValid(CREATE, 409, unknown.asString());
+        Response relationship = Sim.as(Tokens.ADMIN).contentType("application/json")
+                .body(Map.of("data", Map.of("type", "analyticsReportRequests", "attributes", Map.of("accessType", "ONE_TIME_SNAPSHOT"),
+                        "relationships", Map.of("app", Map.of("data", Map.of("type", "apps", "id", app)),
+                                "bundle", Map.of("data", Map.of("type", "bundleIds", "id", "X"))))))
+                .post("/v1/analyticsReportRequests");
+        relationship.then().statusCode(409).body("errors[0].code", equalTo("ENTITY_ERROR.RELATIONSHIP.UNKNOWN"))
+                .body("errors[0].source.pointer", equalTo("/data/relationships/bundle"));
+        OpenApiContract.assertValid(CREATE, 409, relationship.asString());
+        Sim.as(Tokens.ADMIN).get("/v1/apps/{id}/analyticsReportRequests", app).then().body("data", hasSize(1));
+    }
+
     private static String last(List<String> list) {
         return list.get(list.size() - 1);
     }
