@@ -156,10 +156,10 @@ public class Deliveries {
     }
 
     /**
-     * Whether the instance's manifest is due somewhere: the destinations (variable {@code destinations}) that lack it
-     * and have every segment. A destination that lacks segments gets its manifest once it has them all.
+     * Where the instance's manifest is due now: the destinations (variable {@code destinations}, empty when none) that
+     * lack it and have every segment. A destination that lacks segments gets its manifest once it has them all.
      */
-    public boolean manifestDue(Exchange exchange) {
+    public void manifestDue(Exchange exchange) {
         String instanceId = exchange.getVariable("instanceId", String.class);
         List<?> ids = exchange.getVariable("segmentIds", List.class);
         Set<String> due = new LinkedHashSet<>();
@@ -174,7 +174,6 @@ public class Deliveries {
             // nothing to send now: every destination that lacks the manifest lacks a segment too, or is skipped
             tally.notDelivered(exchange, destinations.lacking("manifest:" + instanceId), true);
         }
-        return !now.isEmpty();
     }
 
     /** Body: the instance manifest; headers for its delivery. */

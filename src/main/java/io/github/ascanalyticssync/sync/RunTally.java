@@ -46,16 +46,16 @@ public class RunTally {
     @Inject
     Destinations destinations;
 
-    final AtomicLong newSegments = new AtomicLong();
-    final AtomicLong skipped = new AtomicLong();
-    final AtomicLong failed = new AtomicLong();
-    final AtomicLong completed = new AtomicLong();
-    final AtomicLong alreadyComplete = new AtomicLong();
-    final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong newSegments = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong completed = new AtomicLong();
+    private final AtomicLong alreadyComplete = new AtomicLong();
+    private final AtomicLong bytes = new AtomicLong();
     private final SyncProgress progress = new SyncProgress();
     private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
     private final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
-    final Set<String> failedApps = ConcurrentHashMap.newKeySet();
+    private final Set<String> failedApps = ConcurrentHashMap.newKeySet();
     private final Set<String> failedRequests = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicLong> deliveredByRequest = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong[]> lacking = new ConcurrentHashMap<>();
@@ -77,6 +77,15 @@ public class RunTally {
         for (AtomicLong c : List.of(newSegments, skipped, failed, completed, alreadyComplete, bytes)) {
             c.set(0);
         }
+    }
+
+    /** The counts of the sync: new, skipped and failed segments, instances completed and already complete, bytes. */
+    long[] counts() {
+        return new long[] { newSegments.get(), skipped.get(), failed.get(), completed.get(), alreadyComplete.get(), bytes.get() };
+    }
+
+    boolean appFailed(String appId) {
+        return failedApps.contains(appId);
     }
 
     List<String> problems() {

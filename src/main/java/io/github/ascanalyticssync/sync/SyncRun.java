@@ -152,14 +152,14 @@ public class SyncRun {
                     calls.put(endpoint, delta);
                 }
             });
-            Summary s = new Summary(started, Duration.between(started, Instant.now()), tally.newSegments.get(), tally.skipped.get(),
-                    tally.failed.get(), tally.completed.get(), tally.alreadyComplete.get(), tally.bytes.get(), tally.problems(),
+            long[] n = tally.counts();
+            Summary s = new Summary(started, Duration.between(started, Instant.now()), n[0], n[1], n[2], n[3], n[4], n[5], tally.problems(),
                     tally.warnings(), calls, apiStats.remaining(), apiStats.limit(), tally.lacking());
             last = s;
             status.save(s);
             metrics.syncFinished(s.duration(), s.complete());
             destinationHealth.syncFinished();
-            walkedApps.stream().filter(a -> !tally.failedApps.contains(a)).forEach(metrics::appSynced);
+            walkedApps.stream().filter(a -> !tally.appFailed(a)).forEach(metrics::appSynced);
             LOG.infof("Sync finished in %.1f s: %d new segment(s) (%s), %d skipped (already everywhere), %d failed; %d instance(s) completed, "
                     + "%d already complete; %d API call(s) %s; rate limit remaining %s of %s",
                     s.duration().toMillis() / 1000.0, s.newSegments(), SyncProgress.human(s.bytes()), s.skippedSegments(), s.failedSegments(),
