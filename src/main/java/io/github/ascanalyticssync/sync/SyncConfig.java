@@ -267,7 +267,7 @@ public interface SyncConfig {
          * of the sync; it catches up on the next one.
          */
         @WithName("circuit-breaker.failures")
-        @WithDefault("3")
+        @WithDefault("2")
         int circuitBreakerFailures();
 
         Local local();
