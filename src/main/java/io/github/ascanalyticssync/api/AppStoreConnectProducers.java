@@ -2,7 +2,6 @@ package io.github.ascanalyticssync.api;
 
 import java.net.http.HttpClient;
 import java.time.Clock;
-import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -11,8 +10,6 @@ import jakarta.inject.Named;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import io.github.ascanalyticssync.simulator.Endpoints;
-import io.github.ascanalyticssync.simulator.SimulatorConfig;
 import io.github.ascanalyticssync.sync.SyncConfig;
 import io.github.ascanalyticssync.token.TokenIssuer;
 
@@ -33,8 +30,7 @@ public class AppStoreConnectProducers {
     @Produces
     @ApplicationScoped
     @Named("appStoreConnect")
-    AppStoreConnectClient client(SyncConfig config, TokenIssuer tokens, ApiStats stats, SimulatorConfig simulator, Endpoints endpoints,
-            MeterRegistry registry) {
+    AppStoreConnectClient client(SyncConfig config, TokenIssuer tokens, ApiStats stats, MeterRegistry registry) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(config.api().connectTimeout()).followRedirects(HttpClient.Redirect.NEVER).build();
         SyncConfig.RateLimit limit = config.sync().rateLimit();
         RateBudget budget = new RateBudget(limit.callsPerWindow(), limit.window(), limit.reserve());
@@ -42,20 +38,11 @@ public class AppStoreConnectProducers {
                 .register(registry);
         Gauge.builder("asc.api.budget.limit", budget, RateBudget::budget).description("The sync's budget of API calls per rate window")
                 .register(registry);
-        return new AppStoreConnectClient(http, tokens, baseUrl(config, simulator, endpoints), stats, config.api().requestTimeout(), budget);
+        return new AppStoreConnectClient(http, tokens, baseUrl(config), stats, config.api().requestTimeout(), budget);
     }
 
-    /** The configured base URL; else the simulator's when it runs in this process; else Apple's. */
-    static String baseUrl(SyncConfig config, SimulatorConfig simulator, Endpoints endpoints) {
-        if (config.api().baseUrl().isPresent()) {
-            return config.api().baseUrl().get();
-        }
-        if (simulator.enabled()) {
-            if (!endpoints.awaitBound(Duration.ofSeconds(30))) {
-                throw new IllegalStateException("The App Store Connect simulator did not start; set asc.api.base-url or check the simulator's log");
-            }
-            return endpoints.apiBaseUrl();
-        }
-        return APPLE_BASE_URL;
+    /** {@code asc.api.base-url}, Apple's API when it is not set (a simulator is reached only by setting it). */
+    static String baseUrl(SyncConfig config) {
+        return config.api().baseUrl().orElse(APPLE_BASE_URL);
     }
 }

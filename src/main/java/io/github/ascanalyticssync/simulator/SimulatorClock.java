@@ -4,15 +4,11 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 
-import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
-
 /**
  * The simulated "today" that drives instance generation, inactivity and the snapshot rule. It follows the real UTC
  * date until it is set; tests set and advance it through {@code /simulator/clock}. Token lifetimes, URL expiry and
  * the rolling rate-limit hour use real time, as Apple's servers do.
  */
-@Singleton
 public class SimulatorClock {
 
     private final Clock wallClock = Clock.systemUTC();
@@ -20,7 +16,6 @@ public class SimulatorClock {
 
     private final LocalDate configured;
 
-    @Inject
     SimulatorClock(SimulatorConfig config) {
         this.configured = config.data().today().orElse(null);
         this.fixed = configured;

@@ -9,9 +9,6 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
-
 import org.jboss.logging.Logger;
 
 import io.github.ascanalyticssync.simulator.Model.Segment;
@@ -26,7 +23,6 @@ import io.vertx.ext.web.RoutingContext;
  * The object-storage endpoint segment URLs point at. It behaves like S3 with presigned URLs: no {@code Authorization}
  * header allowed (400), a checked signature and expiry (403 with S3's XML), and files streamed as they are generated.
  */
-@Singleton
 public class StorageRoutes {
 
     private static final Logger LOG = Logger.getLogger(StorageRoutes.class);
@@ -37,7 +33,6 @@ public class StorageRoutes {
     private final FaultPlan faults;
     private final CallLog log;
 
-    @Inject
     public StorageRoutes(World world, SegmentFiles files, Presigner presigner, FaultPlan faults, CallLog log) {
         this.world = world;
         this.files = files;
