@@ -6,6 +6,7 @@ import java.util.Map;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -16,8 +17,9 @@ import io.vertx.core.file.FileSystemOptions;
 /**
  * The App Store Connect simulator, started without CDI: {@code Simulator.start(Map.of("asc.simulator.api-port", "0"))}
  * binds its API and storage servers on loopback, on a Vert.x of its own, and answers until {@link #close()}. The
- * settings are the {@code asc.simulator.*} keys of {@link SimulatorConfig}; what is not given keeps its default, and
- * the demo key (DEMOKEY001, an Admin key whose .p8 ships in {@code simulator/demo}) is always known.
+ * settings are the {@code asc.simulator.*} keys of {@link SimulatorConfig}; what is not given comes from the
+ * environment ({@code ASC_SIMULATOR_DATA_APPS=1}) or keeps its default, and the demo key (DEMOKEY001, an Admin key
+ * whose .p8 ships in {@code simulator/demo}) is always known.
  */
 public final class Simulator implements AutoCloseable {
 
@@ -76,10 +78,14 @@ public final class Simulator implements AutoCloseable {
         return new Simulator(vertx, server, endpoints, world, files);
     }
 
-    /** The settings over the defaults, read by SmallRye Config into {@link SimulatorConfig} (durations as {@code 1h}, {@code 2s}). */
+    /**
+     * The settings over the environment over the defaults, read by SmallRye Config into {@link SimulatorConfig}
+     * (durations as {@code 1h}, {@code 2s}, as in the application).
+     */
     static SimulatorConfig config(Map<String, String> settings) {
         SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(SimulatorConfig.class, "asc.simulator")
                 .withDefaultValues(DEFAULTS).withSources(new PropertiesConfigSource(settings, "simulator settings", 100))
+                .withSources(new EnvConfigSource(System.getenv(), 50))
                 .withConverter(Duration.class, 200, new DurationConverter()).build();
         return config.getConfigMapping(SimulatorConfig.class, "asc.simulator");
     }
