@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# One-shot sync against the built-in simulator with a dataset of a given size and API latency; prints wall time,
-# segments, bytes, API calls and peak memory (resident set of the process, sampled every 100 ms).
+# One-shot sync against the built-in simulator (dev profile: simulator and sync in one process, the sync pointed at it
+# by asc.api.base-url) with a dataset of a given size and API latency; prints wall time, segments, bytes, API calls
+# and peak memory (resident set of the process, sampled every 100 ms).
 #
 #   bench/benchmark.sh [--apps N] [--age-days N] [--rows N] [--latency-ms N] [--categories LIST] [--heap SIZE] [--parallel N]
 #
@@ -27,8 +28,23 @@ done
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+# Two free loopback ports for the simulator, asked of the OS (bind port 0, read it, let go) right before the start.
+# Not port 0 itself: the sync finds the simulator through configuration only, and the dev profile builds
+# asc.api.base-url and asc.sync.download.simulator-storage-url from these two settings.
+cat > "$work/FreePorts.java" <<'JAVA'
+public class FreePorts {
+    public static void main(String[] args) throws Exception {
+        java.net.InetAddress loopback = java.net.InetAddress.getLoopbackAddress();
+        try (var api = new java.net.ServerSocket(0, 1, loopback); var storage = new java.net.ServerSocket(0, 1, loopback)) {
+            System.out.println(api.getLocalPort() + " " + storage.getLocalPort());
+        }
+    }
+}
+JAVA
+read -r api_port storage_port < <(java "$work/FreePorts.java")
+
 args=(-Xmx"$heap" -Dquarkus.profile=dev -Dquarkus.http.port=0 -Dasc.sync.mode=one-shot
-  -Dasc.simulator.api-port=0 -Dasc.simulator.storage-port=0
+  -Dasc.simulator.api-port="$api_port" -Dasc.simulator.storage-port="$storage_port"
   -Dasc.simulator.data.apps="$apps" -Dasc.simulator.data.seed-ongoing-age-days="$age"
   -Dasc.simulator.data.rows-per-segment="$rows" -Dasc.simulator.faults.latency-fixed-ms="$latency"
   -Dasc.state.dir="$work/state" -Dasc.destinations.local.path="$work/reports" -Dasc.sync.parallel-reports="$parallel"

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The packaged application (target/quarkus-app) started as its own process, the way the README runs it. */
 public final class AppProcess {
@@ -21,6 +23,9 @@ public final class AppProcess {
      */
     public static final String OWN_ROUTES = "app-process.own-routes";
 
+    /** The simulator's start line: {@code App Store Connect simulator: API at <url>, segment storage at <url>, ...}. */
+    private static final Pattern SIMULATOR_STARTED = Pattern.compile("App Store Connect simulator: API at (\\S+), segment storage at (\\S+),");
+
     private AppProcess() {
     }
 
@@ -33,6 +38,29 @@ public final class AppProcess {
                 throw new java.io.UncheckedIOException(e);
             }
         }
+    }
+
+    /** Where a simulator answers: its API (and control API) and its object storage. */
+    public record SimulatorUrls(String api, String storage) {
+    }
+
+    /**
+     * Waits until the process logged the simulator's start line and returns the URLs it bound (port 0 picks free
+     * ports, so this is the only way to know them).
+     */
+    public static SimulatorUrls awaitSimulator(Running running, long timeoutSeconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        while (System.nanoTime() < deadline) {
+            Matcher m = SIMULATOR_STARTED.matcher(running.output());
+            if (m.find()) {
+                return new SimulatorUrls(m.group(1), m.group(2));
+            }
+            if (!running.process().isAlive()) {
+                throw new AssertionError("The simulator's process ended before it started; its output:\n" + running.output());
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("The simulator did not start within " + timeoutSeconds + " s; its output:\n" + running.output());
     }
 
     public static Result run(List<String> jvmArgs, Map<String, String> properties, Path workDir, long timeoutSeconds)

@@ -18,8 +18,6 @@ import org.apache.camel.Exchange;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.github.ascanalyticssync.ledger.StateStore;
-import io.github.ascanalyticssync.simulator.Endpoints;
-import io.github.ascanalyticssync.simulator.SimulatorConfig;
 import io.github.ascanalyticssync.sync.SyncConfig;
 import io.github.ascanalyticssync.sync.RunTally;
 
@@ -42,16 +40,14 @@ public class SegmentFetcher {
     private final RunTally run;
 
     @Inject
-    public SegmentFetcher(SyncConfig config, SimulatorConfig simulator, Endpoints endpoints, RunTally run, StateStore state) {
+    public SegmentFetcher(SyncConfig config, RunTally run, StateStore state) {
         String simulatorStorage = config.sync().download().simulatorStorageUrl().orElse(null);
         if (simulatorStorage != null) {
             String host = java.net.URI.create(simulatorStorage).getHost();
-            if (!"127.0.0.1".equals(host) && !"localhost".equals(host)) {
-                throw new IllegalStateException("asc.sync.download.simulator-storage-url must point at this host (127.0.0.1 or localhost), not "
-                        + simulatorStorage);
+            if (!"127.0.0.1".equals(host) && !"localhost".equals(host) && !"[::1]".equals(host)) {
+                throw new IllegalStateException("asc.sync.download.simulator-storage-url must point at this host (127.0.0.1, localhost or [::1]),"
+                        + " not " + simulatorStorage);
             }
-        } else if (simulator.enabled() && endpoints.awaitBound(java.time.Duration.ofSeconds(30))) {
-            simulatorStorage = endpoints.storageBaseUrl();
         }
         Path stateDir = config.state().dir();
         this.downloader = new SegmentDownloader(stateDir.resolve("staging"), config.sync().download().allowedHosts(), simulatorStorage,

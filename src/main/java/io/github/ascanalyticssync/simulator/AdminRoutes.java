@@ -7,9 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -25,7 +22,6 @@ import io.vertx.ext.web.handler.BodyHandler;
  * The simulator's own control and introspection API under {@code /simulator} (no token needed; it listens on
  * loopback only): the clock, faults, quota, what was called and downloaded, the expected catalogue, demo tokens.
  */
-@Singleton
 public class AdminRoutes {
 
     private final World world;
@@ -41,7 +37,6 @@ public class AdminRoutes {
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
-    @Inject
     public AdminRoutes(World world, SimulatorClock clock, SegmentFiles files, Presigner presigner, FaultPlan faults, RateLimiter rateLimiter, CallLog log,
             Authenticator authenticator, Endpoints endpoints, SimulatorConfig config) {
         this.world = world;

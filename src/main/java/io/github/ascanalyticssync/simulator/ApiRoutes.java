@@ -12,9 +12,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
-import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -40,7 +37,6 @@ import io.vertx.ext.web.handler.BodyHandler;
  * The App Store Connect API surface: the 14 analytics operations, {@code GET /v1/apps}, and Apple's answers to
  * everything else. Every call passes the same gate: latency, token, quota, injected faults, then the operation.
  */
-@Singleton
 public class ApiRoutes {
 
     private static final String REQUESTS = "analyticsReportRequests";
@@ -82,7 +78,6 @@ public class ApiRoutes {
     private final SimulatorClock clock;
     private final ObjectMapper json = new ObjectMapper();
 
-    @Inject
     public ApiRoutes(World world, SegmentFiles files, Presigner presigner, Authenticator authenticator, RateLimiter rateLimiter,
             FaultPlan faults, CallLog log, Endpoints endpoints, SimulatorConfig config, SimulatorClock clock) {
         this.clock = clock;

@@ -16,9 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JOSEException;
@@ -37,7 +34,6 @@ import io.github.ascanalyticssync.simulator.SimulatorConfig.Role;
  * {@code typ} JWT, {@code aud} appstoreconnect-v1, the team's {@code iss} (or {@code sub: "user"} for an individual
  * key), integer {@code iat}/{@code exp}, a lifetime of at most 20 minutes, not expired. Anything else is a 401.
  */
-@Singleton
 public class Authenticator {
 
     public static final String AUDIENCE = "appstoreconnect-v1";
@@ -53,7 +49,6 @@ public class Authenticator {
     private final Map<String, Key> keys = new HashMap<>();
     private final ObjectMapper json = new ObjectMapper();
 
-    @Inject
     public Authenticator(SimulatorConfig config) {
         this.config = config;
         config.keys().forEach((kid, k) -> keys.put(kid, new Key(kid, k.role(), k.individual(),

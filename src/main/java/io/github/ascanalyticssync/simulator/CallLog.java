@@ -7,12 +7,9 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-import jakarta.inject.Singleton;
-
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** What the simulator served, for tests and benchmarks: API calls by endpoint, status and key; downloads by segment. */
-@Singleton
 public class CallLog {
 
     @RegisterForReflection

@@ -1,14 +1,8 @@
 package io.github.ascanalyticssync.simulator;
 
-import jakarta.inject.Named;
-import jakarta.inject.Singleton;
-
 /** The base URLs the simulator's two servers answer on, known once they are bound. */
-@Singleton
-@Named("simulatorEndpoints")
 public class Endpoints {
 
-    private final java.util.concurrent.CountDownLatch bound = new java.util.concurrent.CountDownLatch(1);
     private volatile String apiBaseUrl;
     private volatile String storageBaseUrl;
 
@@ -25,16 +19,5 @@ public class Endpoints {
     void bound(String api, String storage) {
         this.apiBaseUrl = api;
         this.storageBaseUrl = storage;
-        bound.countDown();
-    }
-
-    /** Waits until the simulator's servers are listening (they start with the application). */
-    public boolean awaitBound(java.time.Duration timeout) {
-        try {
-            return bound.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 }

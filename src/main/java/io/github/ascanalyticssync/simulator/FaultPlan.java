@@ -3,9 +3,6 @@ package io.github.ascanalyticssync.simulator;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 
-import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
-
 import com.fasterxml.jackson.annotation.JsonIgnore;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -14,7 +11,6 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * The faults the simulator injects, all off by default. Read from {@code asc.simulator.faults.*} and replaced at run
  * time by {@code PUT /simulator/faults} with the same shape as {@link Settings}.
  */
-@Singleton
 public class FaultPlan {
 
     /** When one kind of fault fires. */
@@ -77,7 +73,6 @@ public class FaultPlan {
     private volatile Settings settings;
     private volatile Random random;
 
-    @Inject
     public FaultPlan(SimulatorConfig config) {
         this.configured = config.faults();
         reset();

@@ -11,15 +11,11 @@ import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
-
 /**
  * Presigned-style segment URLs: {@code X-Amz-Date}, {@code X-Amz-Expires} and an {@code X-Amz-Signature} that is an
  * HMAC over the method, path, date and expiry, so a URL can be neither altered nor extended, and a URL signed for GET
  * does not answer a HEAD (as S3 signs the method). Real time, as S3 uses.
  */
-@Singleton
 public class Presigner {
 
     static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
@@ -33,7 +29,6 @@ public class Presigner {
     private volatile int expirySeconds;
     private final byte[] key;
 
-    @Inject
     public Presigner(Endpoints endpoints, SimulatorConfig config) {
         this.endpoints = endpoints;
         this.configuredExpirySeconds = config.storage().urlExpirySeconds();

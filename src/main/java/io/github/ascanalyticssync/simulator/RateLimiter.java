@@ -6,16 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
-
 /**
  * Apple's per-key quota over a rolling hour (asc.simulator.rate-limit.window): every admitted call counts, {@code X-Rate-Limit} tells the remainder,
  * and a call over the limit is refused with 429 without counting.
  */
-@Singleton
 public class RateLimiter {
-
 
     /** The state of one key's window after a call: {@code remaining} is what the header announces. */
     public record Window(int limit, int remaining, boolean admitted) {
@@ -33,7 +28,6 @@ public class RateLimiter {
     private volatile int limit;
     private final long windowMillis;
 
-    @Inject
     public RateLimiter(SimulatorConfig config) {
         this.limit = config.rateLimit().perHour();
         this.windowMillis = config.rateLimit().window().toMillis();

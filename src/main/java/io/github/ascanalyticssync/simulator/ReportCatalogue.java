@@ -20,8 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import jakarta.inject.Singleton;
-
 import io.github.ascanalyticssync.simulator.Model.Category;
 import io.github.ascanalyticssync.simulator.Model.Granularity;
 
@@ -29,7 +27,6 @@ import io.github.ascanalyticssync.simulator.Model.Granularity;
  * The report types every request offers, read from {@code simulator/reports.tsv}: Apple's names, categories and
  * {@code r<N>} codes where known, the granularities each produces and its header columns.
  */
-@Singleton
 public class ReportCatalogue {
 
     static final String RESOURCE = "simulator/reports.tsv";

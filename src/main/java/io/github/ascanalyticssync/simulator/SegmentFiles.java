@@ -21,9 +21,6 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.GZIPOutputStream;
 
-import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
-
 import io.github.ascanalyticssync.simulator.Model.App;
 import io.github.ascanalyticssync.simulator.Model.Instance;
 import io.github.ascanalyticssync.simulator.Model.Segment;
@@ -33,7 +30,6 @@ import io.github.ascanalyticssync.simulator.Model.Segment;
  * stream so that a segment of many gigabytes never sits in memory. {@code checksum} is the MD5 of the gzip bytes and
  * {@code sizeInBytes} their length, computed by generating the file once into a digest.
  */
-@Singleton
 public class SegmentFiles {
 
     private static final DateTimeFormatter COMPACT = DateTimeFormatter.BASIC_ISO_DATE;
@@ -48,7 +44,6 @@ public class SegmentFiles {
     private final Map<String, FileMeta> meta = new ConcurrentHashMap<>();
     private final Map<String, String> segmentByPath = new ConcurrentHashMap<>();
 
-    @Inject
     public SegmentFiles(World world, SimulatorConfig config) {
         this.world = world;
         this.seed = config.data().seed();

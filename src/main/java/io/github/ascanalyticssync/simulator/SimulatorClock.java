@@ -7,9 +7,6 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 
-import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
-
 /**
  * The simulated time that drives instance publication, inactivity and the snapshot rule. It follows the real time
  * until it is set; once set it stands still until it is set or advanced again (tests move it through
@@ -17,7 +14,6 @@ import jakarta.inject.Singleton;
  * everything published that day is visible. Token lifetimes, URL expiry and the rolling rate-limit hour use real
  * time, as Apple's servers do.
  */
-@Singleton
 public class SimulatorClock {
 
     private static final LocalTime END_OF_DAY = LocalTime.of(23, 59, 59);
@@ -27,7 +23,6 @@ public class SimulatorClock {
 
     private final Instant configured;
 
-    @Inject
     SimulatorClock(SimulatorConfig config) {
         this.configured = config.data().today().map(SimulatorClock::endOfDay).orElse(null);
         this.fixed = configured;

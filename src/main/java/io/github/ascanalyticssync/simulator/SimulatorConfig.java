@@ -17,7 +17,7 @@ import io.smallrye.config.WithName;
 @ConfigMapping(prefix = "asc.simulator")
 public interface SimulatorConfig {
 
-    /** Whether the simulator runs in this process. Off in prod, on in dev and test. */
+    /** Whether the application starts the simulator in its process (SimulatorStarter). Off in prod, on in dev. */
     @WithDefault("false")
     boolean enabled();
 

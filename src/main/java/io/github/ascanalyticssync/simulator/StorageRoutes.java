@@ -9,9 +9,6 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
-
 import org.jboss.logging.Logger;
 
 import io.github.ascanalyticssync.simulator.Model.Segment;
@@ -27,7 +24,6 @@ import io.vertx.ext.web.RoutingContext;
  * header allowed (400), a checked signature (over the method too: a HEAD on a GET URL is 403) and expiry (403 with
  * S3's XML), single byte ranges (206, or 416 past the end), and files streamed as they are generated.
  */
-@Singleton
 public class StorageRoutes {
 
     private static final Logger LOG = Logger.getLogger(StorageRoutes.class);
@@ -38,7 +34,6 @@ public class StorageRoutes {
     private final FaultPlan faults;
     private final CallLog log;
 
-    @Inject
     public StorageRoutes(World world, SegmentFiles files, Presigner presigner, FaultPlan faults, CallLog log) {
         this.world = world;
         this.files = files;

@@ -12,9 +12,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
-
 import io.github.ascanalyticssync.simulator.Model.AccessType;
 import io.github.ascanalyticssync.simulator.Model.App;
 import io.github.ascanalyticssync.simulator.Model.Granularity;
@@ -29,7 +26,6 @@ import io.github.ascanalyticssync.simulator.ReportCatalogue.ReportType;
  * only stored state; reports, instances and segments are computed from the seed, the request and the clock, so a
  * dataset of any size costs no memory until it is listed.
  */
-@Singleton
 public class World {
 
     private final SimulatorConfig config;
@@ -45,7 +41,6 @@ public class World {
     private final Map<String, Instance> instancesById = new ConcurrentHashMap<>();
     private final Map<String, Segment> segmentsById = new ConcurrentHashMap<>();
 
-    @Inject
     public World(SimulatorConfig config, SimulatorClock clock, ReportCatalogue catalogue) {
         this.config = config;
         this.clock = clock;

@@ -75,7 +75,7 @@ public interface SyncConfig {
     }
 
     interface Api {
-        /** Base URL of the App Store Connect API; the simulator's when it runs here and this is unset, else Apple's. */
+        /** Base URL of the App Store Connect API; Apple's when unset (a simulator, even in this process, only when set here). */
         Optional<String> baseUrl();
 
         /** Issuer id of a team key (Users and Access, Integrations). Not used with an individual key. */
@@ -225,8 +225,8 @@ public interface SyncConfig {
         Duration readTimeout();
 
         /**
-         * The storage URL of a simulator running in another process on this host ({@code http://127.0.0.1:8092}):
-         * plain http is accepted from there only, and only on loopback. Unset: the in-process simulator's, if any.
+         * The storage URL of a simulator on this host, in this process or another ({@code http://127.0.0.1:8092}):
+         * plain http is accepted from there only, and only on loopback. Unset: https only.
          */
         Optional<String> simulatorStorageUrl();
     }

@@ -4,16 +4,19 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.github.ascanalyticssync.api.AppStoreConnectProducers;
 import io.github.ascanalyticssync.token.TokenIssuer;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigurationException;
 
 /**
  * Checks the sync's configuration when the application starts, so that a wrong or missing setting stops it at once
@@ -41,8 +44,35 @@ public class SyncStartup {
     @Inject
     SyncStatus status;
 
+    // the simulator's switch and ports, read as plain keys: the sync knows no simulator class
+    @ConfigProperty(name = "asc.simulator.enabled", defaultValue = "false")
+    boolean simulatorEnabled;
+
+    @ConfigProperty(name = "asc.simulator.api-port", defaultValue = "8091")
+    String simulatorApiPort;
+
+    @ConfigProperty(name = "asc.simulator.storage-port", defaultValue = "8092")
+    String simulatorStoragePort;
+
     private final java.util.concurrent.CountDownLatch checked = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean passed;
+
+    /**
+     * Before the simulator starts (priority 1): a simulator switched on never redirects the sync. Under the prod
+     * profile asc.api.base-url stays Apple's unless set (dev sets it to the dev simulator's address), so the sync would go
+     * to Apple while the user believes it syncs against the simulator: the start stops with one line (a
+     * ConfigurationException is printed without a stack trace).
+     */
+    void simulatorNeverRedirects(@Observes @Priority(0) StartupEvent event) {
+        boolean toApple = config.api().baseUrl().orElse(AppStoreConnectProducers.APPLE_BASE_URL).equals(AppStoreConnectProducers.APPLE_BASE_URL);
+        if (simulatorEnabled && config.sync().enabled() && toApple) {
+            checked.countDown(); // failed: a first sync waiting for the checks gives up at once
+            throw new ConfigurationException("asc.simulator.enabled=true starts the App Store Connect simulator, but the simulator never"
+                    + " changes where the sync goes: set asc.api.base-url=http://127.0.0.1:" + simulatorApiPort
+                    + " (and asc.sync.download.simulator-storage-url=http://127.0.0.1:" + simulatorStoragePort
+                    + ") to sync against it, or asc.sync.enabled=false to run it alone");
+        }
+    }
 
     void onStart(@Observes StartupEvent event) {
         if (!config.sync().enabled()) {
@@ -123,7 +153,8 @@ public class SyncStartup {
             throw new IllegalStateException("asc.sync.interval must be positive, not " + sync.interval());
         }
         config.api().baseUrl().ifPresent(url -> {
-            if (!url.startsWith("https://") && !url.startsWith("http://127.0.0.1") && !url.startsWith("http://localhost")) {
+            if (!url.startsWith("https://") && !url.startsWith("http://127.0.0.1") && !url.startsWith("http://localhost")
+                    && !url.startsWith("http://[::1]")) {
                 throw new IllegalStateException("asc.api.base-url must be an https URL (plain http only for a local simulator), not " + url);
             }
         });

@@ -52,8 +52,6 @@ import io.github.ascanalyticssync.sync.TestFiles;
  */
 class ClusteredIT {
 
-    static final int API = 18191;
-    static final int STORAGE = 18192;
     static final String PG_PORT = System.getenv().getOrDefault("ASC_TEST_PG_PORT", "55432");
     static final String JDBC = "jdbc:postgresql://127.0.0.1:" + PG_PORT + "/asc_sync";
     static final int SHARDS = 4;
@@ -69,6 +67,7 @@ class ClusteredIT {
     final List<AppProcess.Running> processes = new ArrayList<>();
     S3TestResource s3;
     Map<String, String> s3Settings;
+    AppProcess.SimulatorUrls simulatorUrls;
     // replica-a prefers shards 3 and 0, replica-b 1 and 2 (Cluster.prefers: a window at the CRC-32 of the member id)
 
     @BeforeAll
@@ -113,7 +112,7 @@ class ClusteredIT {
     @AfterEach
     void tearDown() throws InterruptedException {
         for (AppProcess.Running p : processes) {
-            // wait for the exit: the next test's simulator binds the same ports
+            // wait for the exit: nothing of this test runs on into the next
             p.process().destroyForcibly().waitFor();
         }
         s3.stop();
@@ -121,20 +120,20 @@ class ClusteredIT {
 
     private AppProcess.Running simulator() throws Exception {
         AppProcess.Running sim = AppProcess.start(List.of("-Xmx384m"), Map.of("asc.sync.enabled", "false", "asc.simulator.enabled", "true",
-                "asc.simulator.api-port", Integer.toString(API), "asc.simulator.storage-port", Integer.toString(STORAGE),
+                "asc.simulator.api-port", "0", "asc.simulator.storage-port", "0",
                 "asc.simulator.data.apps", "6", "asc.simulator.data.today", "2026-03-06", "asc.simulator.rate-limit.per-hour", "1000000",
                 // slow enough that a replica can be stopped in the middle of its sync
                 "asc.simulator.faults.latency-fixed-ms", "40", "quarkus.http.port", "0"), work.resolve("simulator"));
         processes.add(sim);
+        simulatorUrls = AppProcess.awaitSimulator(sim, 60);
         await("the simulator", Duration.ofSeconds(60), () -> get("/simulator") != null);
-        assertTrue(sim.process().isAlive(), "this test's simulator answers, not an earlier one: " + sim.output());
         return sim;
     }
 
     private AppProcess.Running replica(String name) throws Exception {
         Map<String, String> p = new HashMap<>(s3Settings);
-        p.put("asc.api.base-url", "http://127.0.0.1:" + API);
-        p.put("asc.sync.download.simulator-storage-url", "http://127.0.0.1:" + STORAGE);
+        p.put("asc.api.base-url", simulatorUrls.api());
+        p.put("asc.sync.download.simulator-storage-url", simulatorUrls.storage());
         p.put("asc.api.issuer-id", "69a6de70-03db-47e3-e053-5b8c7c11a4d1");
         p.put("asc.api.key-id", "DEMOKEY001");
         p.put("asc.api.private-key-path", Path.of("src/main/resources/simulator/demo/AuthKey_DEMOKEY001.p8").toAbsolutePath().toString());
@@ -164,7 +163,7 @@ class ClusteredIT {
 
     private JsonNode get(String path) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + API + path)).build(),
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(simulatorUrls.api() + path)).build(),
                     HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 ? json.readTree(r.body()) : null;
         } catch (Exception e) {

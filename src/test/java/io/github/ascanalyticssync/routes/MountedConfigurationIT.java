@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
 
 import io.github.ascanalyticssync.AppProcess;
+import io.github.ascanalyticssync.simulator.Simulator;
 import io.github.ascanalyticssync.sync.TestFiles;
 
 /**
@@ -84,12 +85,16 @@ class MountedConfigurationIT {
                         value: "file:{{asc.destinations.archive.path}}?tempFileName=.${file:onlyname}.part&fileExist=Override&autoCreate=true"
                 """);
 
-        // the prod profile, as in the container, with the built-in simulator switched on: the issuer, the key id and the
-        // key can only come from the mounted files
-        AppProcess.Result run = AppProcess.run(List.of("-Xmx256m"), Map.of("asc.simulator.enabled", "true", "quarkus.http.port", "0",
-                "asc.sync.mode", "one-shot", "asc.simulator.api-port", "0", "asc.simulator.storage-port", "0", "asc.simulator.data.apps", "1",
-                "asc.simulator.data.today", "2026-03-06", "asc.sync.report-names", "App Crashes,App Sessions Standard",
-                AppProcess.OWN_ROUTES, "true"), work, 300);
+        // the prod profile, as in the container, against a simulator beside it (in this JVM, on free ports): the issuer,
+        // the key id and the key can only come from the mounted files
+        AppProcess.Result run;
+        try (Simulator simulator = Simulator.start(Map.of("asc.simulator.api-port", "0", "asc.simulator.storage-port", "0",
+                "asc.simulator.data.apps", "1", "asc.simulator.data.today", "2026-03-06"))) {
+            run = AppProcess.run(List.of("-Xmx256m"), Map.of("asc.api.base-url", simulator.apiBaseUrl(),
+                    "asc.sync.download.simulator-storage-url", simulator.storageBaseUrl(), "quarkus.http.port", "0",
+                    "asc.sync.mode", "one-shot", "asc.sync.report-names", "App Crashes,App Sessions Standard",
+                    AppProcess.OWN_ROUTES, "true"), work, 300);
+        }
         assertEquals(0, run.exitCode(), run.output());
         List<Path> local = segments(work.resolve("var/lib/asc/reports"));
         assertFalse(local.isEmpty(), "the built-in destination, at the ConfigMap's path: " + run.output());

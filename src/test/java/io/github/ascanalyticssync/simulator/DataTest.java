@@ -23,8 +23,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.zip.GZIPInputStream;
 
-import jakarta.inject.Inject;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,11 +36,9 @@ import io.restassured.path.json.JsonPath;
 @QuarkusTest
 class DataTest {
 
-    @Inject
-    World world;
+    private final World world = SimulatorTestResource.running().world();
 
-    @Inject
-    SegmentFiles files;
+    private final SegmentFiles files = SimulatorTestResource.running().segmentFiles();
 
     private String request;
 

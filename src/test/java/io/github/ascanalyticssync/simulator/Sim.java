@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.enterprise.inject.spi.CDI;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
@@ -18,8 +18,9 @@ final class Sim {
     private Sim() {
     }
 
+    /** The simulator the test resource started, as the application under test knows it: {@code asc.api.base-url}. */
     static String api() {
-        return CDI.current().select(Endpoints.class).get().apiBaseUrl();
+        return ConfigProvider.getConfig().getValue("asc.api.base-url", String.class);
     }
 
     /** A request to the API as {@code kid}, with a fresh valid token. */

@@ -16,6 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.github.ascanalyticssync.simulator.SimulatorTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -37,8 +38,18 @@ class IncrementalSyncTest {
     public static class OverDays implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("asc.sync.categories", "APP_USAGE", "asc.simulator.lifecycle.inactivity-days", "400",
-                    "asc.simulator.data.skipped-dates", "2026-03-08");
+            return Map.of("asc.sync.categories", "APP_USAGE");
+        }
+
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return SimulatorTestResource.with(Map.of("asc.simulator.lifecycle.inactivity-days", "400",
+                    "asc.simulator.data.skipped-dates", "2026-03-08"));
+        }
+
+        @Override
+        public boolean disableGlobalTestResources() {
+            return true; // its own simulator instead of the shared one
         }
     }
 

@@ -18,9 +18,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.github.ascanalyticssync.AppProcess;
+import io.github.ascanalyticssync.simulator.Simulator;
 
 /**
- * The packaged application in one-shot mode against its own simulator: a segment of more than 1 GiB goes through a
+ * The packaged application in one-shot mode against a simulator beside it (started in this JVM on free ports, the
+ * application given its two URLs): a segment of more than 1 GiB goes through a
  * 128 MiB heap (memory does not grow with segment size), the exit code tells whether everything was delivered, and
  * the log never carries a token, a key or a URL signature.
  */
@@ -31,25 +33,32 @@ class OneShotIT {
     @TempDir
     Path work;
 
-    private AppProcess.Result oneShot(Map<String, String> extra) throws Exception {
-        Map<String, String> p = new HashMap<>();
-        p.put("quarkus.profile", "dev");
-        p.put("quarkus.http.port", "0");
-        p.put("asc.sync.mode", "one-shot");
-        p.put("asc.simulator.api-port", "0");
-        p.put("asc.simulator.storage-port", "0");
-        p.put("asc.simulator.data.apps", "1");
-        p.put("asc.simulator.data.today", "2026-03-06");
-        p.put("asc.simulator.data.seed-ongoing-age-days", "1");
-        p.put("asc.simulator.lifecycle.first-instance-max-days", "1");
-        p.put("asc.simulator.data.max-segments-per-instance", "1");
-        p.put("asc.simulator.data.empty-instance-ratio", "0");
-        p.put("asc.sync.report-names", "App Crashes");
-        p.put("asc.sync.granularities", "DAILY");
-        p.put("asc.state.dir", work.resolve("state").toString());
-        p.put("asc.destinations.local.path", work.resolve("reports").toString());
-        p.putAll(extra);
-        return AppProcess.run(List.of("-Xmx128m"), p, work, 600);
+    /** A one-shot run against a fresh simulator with these settings besides the small dataset below. */
+    private AppProcess.Result oneShot(Map<String, String> simulatorSettings) throws Exception {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("asc.simulator.api-port", "0");
+        settings.put("asc.simulator.storage-port", "0");
+        settings.put("asc.simulator.data.apps", "1");
+        settings.put("asc.simulator.data.today", "2026-03-06");
+        settings.put("asc.simulator.data.seed-ongoing-age-days", "1");
+        settings.put("asc.simulator.lifecycle.first-instance-max-days", "1");
+        settings.put("asc.simulator.data.max-segments-per-instance", "1");
+        settings.put("asc.simulator.data.empty-instance-ratio", "0");
+        settings.putAll(simulatorSettings);
+        try (Simulator simulator = Simulator.start(settings)) {
+            Map<String, String> p = new HashMap<>();
+            p.put("quarkus.profile", "dev"); // the demo key
+            p.put("quarkus.http.port", "0");
+            p.put("asc.simulator.enabled", "false");
+            p.put("asc.api.base-url", simulator.apiBaseUrl());
+            p.put("asc.sync.download.simulator-storage-url", simulator.storageBaseUrl());
+            p.put("asc.sync.mode", "one-shot");
+            p.put("asc.sync.report-names", "App Crashes");
+            p.put("asc.sync.granularities", "DAILY");
+            p.put("asc.state.dir", work.resolve("state").toString());
+            p.put("asc.destinations.local.path", work.resolve("reports").toString());
+            return AppProcess.run(List.of("-Xmx128m"), p, work, 600);
+        }
     }
 
     private List<Path> files(String suffix) throws Exception {

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.github.ascanalyticssync.simulator.SimulatorTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -30,9 +31,18 @@ class RateBudgetTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("asc.sync.categories", "COMMERCE",
-                    "asc.sync.rate-limit.calls-per-window", "25", "asc.sync.rate-limit.window", "2s", "asc.sync.rate-limit.reserve", "5",
-                    "asc.simulator.rate-limit.per-hour", "30", "asc.simulator.rate-limit.window", "2s",
-                    "asc.simulator.rate-limit.retry-after-seconds", "1");
+                    "asc.sync.rate-limit.calls-per-window", "25", "asc.sync.rate-limit.window", "2s", "asc.sync.rate-limit.reserve", "5");
+        }
+
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return SimulatorTestResource.with(Map.of("asc.simulator.rate-limit.per-hour", "30", "asc.simulator.rate-limit.window", "2s",
+                    "asc.simulator.rate-limit.retry-after-seconds", "1"));
+        }
+
+        @Override
+        public boolean disableGlobalTestResources() {
+            return true; // its own simulator instead of the shared one
         }
     }
 

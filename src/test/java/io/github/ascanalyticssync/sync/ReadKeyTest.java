@@ -23,10 +23,9 @@ class ReadKeyTest {
     public static class SalesKey implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
+            // the simulator knows SALESKEY01 as a Sales and Reports key from the test profile (application.properties)
             return Map.of("asc.sync.categories", "COMMERCE", "asc.api.key-id", "SALESKEY01",
-                    "asc.api.private-key-path", "classpath:keys/AuthKey_SALESKEY01.p8",
-                    "asc.simulator.keys.SALESKEY01.role", "SALES_AND_REPORTS",
-                    "asc.simulator.keys.SALESKEY01.public-key", "classpath:keys/AuthKey_SALESKEY01.pub.pem");
+                    "asc.api.private-key-path", "classpath:keys/AuthKey_SALESKEY01.p8");
         }
     }
 

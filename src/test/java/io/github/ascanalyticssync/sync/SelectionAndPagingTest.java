@@ -15,6 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.github.ascanalyticssync.simulator.SimulatorTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -32,9 +33,18 @@ class SelectionAndPagingTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of("asc.sync.page-limit", "2",
                     "asc.sync.report-names", "app downloads STANDARD,App-Crashes,  app store purchases detailed ",
-                    "asc.sync.granularities", "DAILY,MONTHLY",
-                    "asc.simulator.data.seed-ongoing-age-days", "8",
-                    "asc.simulator.data.max-segments-per-instance", "5");
+                    "asc.sync.granularities", "DAILY,MONTHLY");
+        }
+
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return SimulatorTestResource.with(Map.of("asc.simulator.data.seed-ongoing-age-days", "8",
+                    "asc.simulator.data.max-segments-per-instance", "5"));
+        }
+
+        @Override
+        public boolean disableGlobalTestResources() {
+            return true; // its own simulator instead of the shared one
         }
     }
 

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.github.ascanalyticssync.destination.Layout;
+import io.github.ascanalyticssync.simulator.SimulatorTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -36,8 +37,17 @@ class SnapshotTest {
     public static class WithSnapshots implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("asc.sync.snapshot", "true", "asc.sync.report-names", "App Crashes",
-                    "asc.simulator.lifecycle.snapshot-history-start", "2026-02-25");
+            return Map.of("asc.sync.snapshot", "true", "asc.sync.report-names", "App Crashes");
+        }
+
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return SimulatorTestResource.with(Map.of("asc.simulator.lifecycle.snapshot-history-start", "2026-02-25"));
+        }
+
+        @Override
+        public boolean disableGlobalTestResources() {
+            return true; // its own simulator instead of the shared one
         }
     }
 

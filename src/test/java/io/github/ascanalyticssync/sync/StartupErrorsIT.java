@@ -49,6 +49,20 @@ class StartupErrorsIT {
     }
 
     @Test
+    void aSimulatorSwitchedOnUnderProdNeverRedirectsTheSync() throws Exception {
+        AppProcess.Result result = start(Map.of("asc.simulator.enabled", "true", "asc.simulator.api-port", "0", "asc.simulator.storage-port", "0"));
+        assertStopsWith(result, "asc.simulator.enabled=true starts the App Store Connect simulator, but the simulator never changes where"
+                + " the sync goes: set asc.api.base-url=http://127.0.0.1:");
+        // one line of its own (the ports are the configured ones, 0 here), without the exception's name or a stack trace
+        assertTrue(result.output().lines().anyMatch(l -> l.startsWith("asc.simulator.enabled=true starts")
+                && l.contains("(and asc.sync.download.simulator-storage-url=http://127.0.0.1:")
+                && l.endsWith(") to sync against it, or asc.sync.enabled=false to run it alone")), result.output());
+        assertFalse(result.output().contains("ConfigurationException") || result.output().contains("at io.github.ascanalyticssync.sync.SyncStartup"),
+                "no stack trace of the check:\n" + result.output());
+        assertFalse(result.output().contains("App Store Connect simulator: API at"), "the check comes before the simulator starts");
+    }
+
+    @Test
     void aWrongCategoryIsNamed() throws Exception {
         assertStopsWith(start(Map.of("quarkus.profile", "dev", "asc.simulator.api-port", "0", "asc.simulator.storage-port", "0",
                 "asc.sync.categories", "APP_STORE_COMMERCE")), "asc.sync.categories has 'APP_STORE_COMMERCE', which is not one of");

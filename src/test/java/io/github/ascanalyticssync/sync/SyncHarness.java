@@ -17,10 +17,10 @@ import jakarta.enterprise.inject.spi.CDI;
 
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.spi.IdempotentRepository;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 import io.github.ascanalyticssync.destination.Layout;
 import io.github.ascanalyticssync.ledger.StateStore;
-import io.github.ascanalyticssync.simulator.Endpoints;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 
@@ -33,8 +33,9 @@ final class SyncHarness {
     private SyncHarness() {
     }
 
+    /** The simulator's control API, at the address the sync under test is given ({@code asc.api.base-url}). */
     static RequestSpecification simulator() {
-        return given().baseUri(CDI.current().select(Endpoints.class).get().apiBaseUrl()).contentType("application/json");
+        return given().baseUri(ConfigProvider.getConfig().getValue("asc.api.base-url", String.class)).contentType("application/json");
     }
 
     /** A fresh start: simulator dataset, counters and faults reset; no delivered files, an empty ledger. */
