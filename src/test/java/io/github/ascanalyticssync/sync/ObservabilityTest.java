@@ -106,7 +106,8 @@ class ObservabilityTest {
         // the sync, the last complete sync per app, the age of the newest processing date per report
         assertEquals(1, delta(before, after, "asc_sync_duration_seconds_count", "outcome=\"incomplete\""));
         assertTrue(value(after, "asc_sync_last_success_seconds", "app=\"" + otherApp + "\"") > 0, "the other app synced completely");
-        assertEquals(0, value(after, "asc_sync_last_success_seconds", "app=\"" + blockedApp + "\""), "the blocked app did not");
+        assertEquals(value(before, "asc_sync_last_success_seconds", "app=\"" + blockedApp + "\""),
+                value(after, "asc_sync_last_success_seconds", "app=\"" + blockedApp + "\""), "the blocked app did not (its gauge is unchanged)");
         assertEquals(0, value(after, "asc_report_newest_processing_date_age_days", "app=\"" + otherApp + "\"", "report=\"App Crashes\"",
                 "granularity=\"DAILY\""), "today's DAILY instance was delivered");
         assertEquals(1, value(after, "asc_report_newest_processing_date_age_days", "app=\"" + otherApp + "\"", "report=\"App Crashes\"",
