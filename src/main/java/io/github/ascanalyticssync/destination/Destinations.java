@@ -60,6 +60,17 @@ public class Destinations {
     private final Map<String, AtomicInteger> failuresInARow = new ConcurrentHashMap<>();
     private final Set<String> open = ConcurrentHashMap.newKeySet();
 
+    /**
+     * S3 sinks make one attempt per Camel delivery attempt: the AWS SDK's own retries (three by default, with their
+     * own back-off) would multiply Camel's redelivery and hold the other destinations; Camel's redelivery and the
+     * circuit breaker decide. A value set by the user (system property aws.maxAttempts) is kept.
+     */
+    void onStart(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent event) {
+        if (System.getProperty("aws.maxAttempts") == null && System.getenv("AWS_MAX_ATTEMPTS") == null) {
+            System.setProperty("aws.maxAttempts", "1");
+        }
+    }
+
     /** The enabled destinations, worked out again only when the set of routes changes (not for every segment). */
     public List<String> names() {
         int routes = camel.getRoutesSize();
