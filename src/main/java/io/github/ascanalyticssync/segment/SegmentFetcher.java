@@ -26,7 +26,7 @@ import io.github.ascanalyticssync.sync.SyncRun;
 
 /**
  * The segment stage's Java part: a verified staged copy of the segment (reused when an earlier run left one), and
- * its facts for the manifest, kept under {@code <state>/segments} (in the shared state store with jdbc) until the
+ * its facts for the manifest, found by the download's single pass over the bytes and kept under {@code <state>/segments} (in the shared state store with jdbc) until the
  * instance is complete.
  */
 // the routes in routes/ call its methods by name, also in a native image
@@ -67,10 +67,11 @@ public class SegmentFetcher {
         String id = m.getHeader("segmentId", String.class);
         Path staged = downloader.staged(id);
         if (!Files.exists(staged) || !hasFacts(id)) {
-            staged = downloader.download(id, m.getHeader("segmentUrl", String.class), m.getHeader("segmentSize", Long.class),
-                    m.getHeader("segmentChecksum", String.class));
-            saveFacts(SegmentDownloader.facts(id, m.getHeader("segmentChecksum", String.class), staged));
-            run.downloaded(m.getHeader("appId", String.class), Files.size(staged));
+            SegmentDownloader.Staged fresh = downloader.download(id, m.getHeader("segmentUrl", String.class),
+                    m.getHeader("segmentSize", Long.class), m.getHeader("segmentChecksum", String.class));
+            saveFacts(fresh.facts());
+            staged = fresh.file();
+            run.downloaded(m.getHeader("appId", String.class), fresh.facts().sizeInBytes());
         }
         return staged.toFile();
     }
