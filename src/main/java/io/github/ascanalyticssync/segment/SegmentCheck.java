@@ -138,10 +138,9 @@ final class SegmentCheck implements AutoCloseable {
         if (reader.columns().isEmpty()) {
             throw new IOException("decompresses to nothing: it has no header row");
         }
-        for (String name : reader.columns()) {
-            if (name.isEmpty() || name.chars().anyMatch(c -> c == 0xFFFD || Character.isISOControl(c))) {
-                throw new IOException("does not start with a header row (its first line is not a list of column names)");
-            }
+        if (reader.columns().stream().allMatch(String::isEmpty)
+                || reader.columns().stream().anyMatch(name -> name.chars().anyMatch(c -> c == 0xFFFD || Character.isISOControl(c)))) {
+            throw new IOException("does not start with a header row (its first line is not a list of column names)");
         }
         int date = reader.column("Date");
         long rows = 0;

@@ -188,6 +188,7 @@ class SegmentVerificationTest {
     @Test
     void aGzipWithoutAHeaderRowIsRefused() throws Exception {
         assertRefused("empty", gzip(""), "decompresses to nothing: it has no header row");
+        assertRefused("blank-first-line", gzip("\nDate\tCounts\n2026-03-01\t5\n"), "does not start with a header row");
         byte[] binary = new byte[4096];
         new Random(1).nextBytes(binary);
         ByteArrayOutputStream gz = new ByteArrayOutputStream();
