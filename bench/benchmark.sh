@@ -7,18 +7,28 @@
 #
 # Defaults: 2 apps, requests 4 days old (the default dataset), 40 rows per segment, no latency, all categories, 512m heap,
 # reports walked 4 at a time (asc.sync.parallel-reports).
+#
+#   bench/benchmark.sh --large-segment-mb N [--compression-level 0-9] [--runs N] [--heap SIZE]
+#
+# One segment of about N MiB (App Crashes, DAILY; gzip level 6 by default, as Apple's files), served by a simulator in
+# its own process: times `curl -o file URL && md5sum file` on a fresh URL, then a one-shot sync of that one segment
+# (downloaded, verified, written to the local folder), --runs times in turn, and prints the times, their ratios
+# (medians) and the sync's peak resident memory. The sync runs at the default JVM settings unless --heap is given.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apps=2 age=4 rows=40 latency=0 categories="" heap=512m parallel=4
+apps=2 age=4 rows=40 latency=0 categories="" heap=512m parallel=4 large_mb="" level=6 heap_given="" runs=1
 while [ $# -gt 0 ]; do
   case "$1" in
+    --large-segment-mb) large_mb=$2; shift 2 ;;
+    --compression-level) level=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
     --apps) apps=$2; shift 2 ;;
     --age-days) age=$2; shift 2 ;;
     --rows) rows=$2; shift 2 ;;
     --latency-ms) latency=$2; shift 2 ;;
     --categories) categories=$2; shift 2 ;;
-    --heap) heap=$2; shift 2 ;;
+    --heap) heap=$2; heap_given=1; shift 2 ;;
     --parallel) parallel=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -27,6 +37,130 @@ done
 [ -f target/quarkus-app/quarkus-run.jar ] || mvn -B -q package -DskipTests
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+
+# Runs a command in the background and records its peak resident memory (VmHWM, sampled every 100 ms) in $peak (KiB)
+# and its exit code in $code.
+run_measured() {
+  "$@" &
+  local pid=$!
+  peak=0
+  while kill -0 "$pid" 2>/dev/null; do
+    local rss
+    rss=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+    [ "${rss:-0}" -gt "$peak" ] && peak=$rss
+    sleep 0.1
+  done
+  wait "$pid" && code=0 || code=$?
+}
+
+if [ -n "$large_mb" ]; then
+  command -v jq > /dev/null || { echo "--large-segment-mb needs jq (apt-get install jq)" >&2; exit 2; }
+  sim_pid=""
+  trap 'if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null; wait "$sim_pid" 2>/dev/null; fi; rm -rf "$work"' EXIT
+
+  # The one place that starts the simulator: in its own process, on free ports. Sets sim_pid, sim_api, sim_storage.
+  # Arguments: simulator settings (-Dasc.simulator.*).
+  start_simulator() {
+    [ -n "$sim_pid" ] && { kill "$sim_pid"; wait "$sim_pid" 2>/dev/null || true; }
+    java -Dasc.simulator.enabled=true -Dasc.sync.enabled=false -Dquarkus.http.port=0 -Dasc.simulator.api-port=0 \
+      -Dasc.simulator.storage-port=0 "$@" -jar target/quarkus-app/quarkus-run.jar > "$work/simulator.log" 2>&1 &
+    sim_pid=$!
+    local line=""
+    for _ in $(seq 300); do
+      line=$(grep -o 'API at http://[^,]*, segment storage at http://[^,]*' "$work/simulator.log" || true)
+      [ -n "$line" ] && break
+      kill -0 "$sim_pid" 2>/dev/null || { cat "$work/simulator.log" >&2; echo "the simulator did not start" >&2; exit 1; }
+      sleep 0.1
+    done
+    [ -n "$line" ] || { echo "the simulator did not start within 30 s" >&2; exit 1; }
+    sim_api=$(echo "$line" | sed 's/API at \([^,]*\),.*/\1/')
+    sim_storage=$(echo "$line" | sed 's/.*segment storage at //')
+  }
+
+  # A fresh listing of the App Crashes DAILY segment through the API, as a client would: prints its JSON attributes.
+  segment_listing() {
+    local token app request report instance
+    token=$(curl -sf -X POST "$sim_api/simulator/token")
+    auth=(-H "Authorization: Bearer $token")
+    app=$(curl -sf "$sim_api/simulator" | jq -r '.apps[0].id')
+    request=$(curl -sf "${auth[@]}" "$sim_api/v1/apps/$app/analyticsReportRequests" | jq -r '[.data[] | select(.attributes.accessType == "ONGOING")][0].id')
+    report=$(curl -sf "${auth[@]}" "$sim_api/v1/analyticsReportRequests/$request/reports?filter%5Bname%5D=App%20Crashes" | jq -r '.data[0].id')
+    instance=$(curl -sf "${auth[@]}" "$sim_api/v1/analyticsReports/$report/instances?filter%5Bgranularity%5D=DAILY" | jq -r '.data[0].id')
+    curl -sf "${auth[@]}" "$sim_api/v1/analyticsReportInstances/$instance/segments" | jq -c '.data[0].attributes'
+  }
+
+  data=(-Dasc.simulator.data.apps=1 -Dasc.simulator.data.today=2026-03-06 -Dasc.simulator.data.seed-ongoing-age-days=1
+    -Dasc.simulator.lifecycle.first-instance-max-days=1 -Dasc.simulator.data.max-segments-per-instance=1
+    -Dasc.simulator.data.empty-instance-ratio=0 -Dasc.simulator.data.compression-level="$level")
+
+  # rows for the size asked: measured on 200000 rows of the same report and level
+  start_simulator "${data[@]}" -Dasc.simulator.data.report-rows.r2=200000
+  sample=$(segment_listing | jq -r '.sizeInBytes')
+  rows=$(( large_mb * 1048576 * 200000 / sample ))
+  start_simulator "${data[@]}" -Dasc.simulator.data.report-rows.r2="$rows"
+  listing=$(segment_listing) # the simulator computes the file's MD5 here, once, before anything is timed
+  size=$(echo "$listing" | jq -r '.sizeInBytes')
+  checksum=$(echo "$listing" | jq -r '.checksum')
+
+  # curl + md5sum of a fresh URL: sets curl_s
+  time_curl() {
+    local url curl_md5="" start end
+    url=$(segment_listing | jq -r '.url')
+    start=$(date +%s.%N)
+    curl -sf -o "$work/curl.tsv.gz" "$url" && curl_md5=$(md5sum "$work/curl.tsv.gz" | cut -d' ' -f1)
+    end=$(date +%s.%N)
+    curl_s=$(awk -v s="$start" -v e="$end" 'BEGIN { print e - s }')
+    [ "$curl_md5" = "$checksum" ] || { echo "curl: MD5 $curl_md5, the listing says $checksum" >&2; exit 1; }
+    rm -f "$work/curl.tsv.gz"
+  }
+
+  # a one-shot sync of the segment into an empty state and folder: sets process_s, sync_s, segment_s, peak, code
+  jvm=()
+  [ -n "$heap_given" ] && jvm+=(-Xmx"$heap")
+  time_sync() {
+    rm -rf "$work/state" "$work/reports"
+    local sync_args=(-Dquarkus.profile=dev -Dasc.simulator.enabled=false -Dasc.api.base-url="$sim_api"
+      -Dasc.sync.download.simulator-storage-url="$sim_storage" -Dquarkus.http.port=0 -Dasc.sync.mode=one-shot
+      -Dasc.sync.report-names="App Crashes" -Dasc.sync.granularities=DAILY
+      -Dasc.state.dir="$work/state" -Dasc.destinations.local.path="$work/reports"
+      -Dcamel.main.routes-include-pattern=file:"$PWD"/routes/*.yaml)
+    local start end requested_ms written_at
+    start=$(date +%s.%N)
+    run_measured java "${jvm[@]}" "${sync_args[@]}" -jar target/quarkus-app/quarkus-run.jar > "$work/log" 2>&1
+    end=$(date +%s.%N)
+    [ "$code" = 0 ] || { tail -20 "$work/log"; exit "$code"; }
+    process_s=$(awk -v s="$start" -v e="$end" 'BEGIN { print e - s }')
+    sync_s=$(sed -n 's/.*Sync finished in \([0-9.]*\) s.*/\1/p' "$work/log" | tail -1)
+    # the segment alone: from the sync's request (the simulator's clock) to the file written in the destination
+    requested_ms=$(curl -sf "$sim_api/simulator/downloads" | jq '[.downloads[].lastStartedAt] | max')
+    written_at=$(find "$work/reports" -name '*.tsv.gz' -exec stat -c '%.3Y' {} \;)
+    segment_s=$(awk -v r="$requested_ms" -v w="$written_at" 'BEGIN { print w - r / 1000 }')
+    manifest_rows=$(find "$work/reports" -name _manifest.json -exec jq '.segments[0].rows' {} \;)
+    written=$(find "$work/reports" -name '*.tsv.gz' -printf '%s\n')
+  }
+
+  echo "segment:  App Crashes DAILY, $size bytes (gzip level $level), $rows rows"
+  settings="default JVM settings"
+  [ -n "$heap_given" ] && settings="heap limit $heap"
+  for run in $(seq "$runs"); do
+    time_curl
+    time_sync
+    [ "$manifest_rows" = "$rows" ] && [ "$written" = "$size" ] \
+      || { echo "the sync wrote $written bytes, manifest rows $manifest_rows; expected $size bytes, $rows rows" >&2; exit 1; }
+    echo "$curl_s $segment_s $sync_s $process_s $peak" >> "$work/runs"
+    awk -v n="$run" -v c="$curl_s" -v g="$segment_s" -v s="$sync_s" -v p="$process_s" -v m="$peak" -v b="$size" 'BEGIN {
+      printf "run %d:    curl + md5sum %.1f s (%.0f MiB/s); sync: the segment %.1f s (request to file written, %.0f MiB/s), its sync %.1f s, whole process %.1f s; peak %d MiB resident\n",
+        n, c, b / c / 1048576, g, b / g / 1048576, s, p, m / 1024 }'
+  done
+  # medians over the runs (speed ratio = curl + md5sum time / sync time)
+  sort -n -k1 "$work/runs" | awk -v settings="$settings" '{ c[NR] = $1; g[NR] = $2; s[NR] = $3; p[NR] = $4; m = ($5 > m ? $5 : m) }
+    function median(a,   i, j, t, n) { n = NR; for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+      return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+    END { cm = median(c); printf "median:   curl + md5sum %.1f s; speed ratio %.2f by the segment, %.2f by the sync, %.2f by the whole process\n",
+      cm, cm / median(g), cm / median(s), cm / median(p)
+      printf "memory:   %d MiB peak resident, the sync process (%s)\n", m / 1024, settings }'
+  exit 0
+fi
 
 # Two free loopback ports for the simulator, asked of the OS (bind port 0, read it, let go) right before the start.
 # Not port 0 itself: the sync finds the simulator through configuration only, and the dev profile builds
@@ -47,20 +181,13 @@ args=(-Xmx"$heap" -Dquarkus.profile=dev -Dquarkus.http.port=0 -Dasc.sync.mode=on
   -Dasc.simulator.api-port="$api_port" -Dasc.simulator.storage-port="$storage_port"
   -Dasc.simulator.data.apps="$apps" -Dasc.simulator.data.seed-ongoing-age-days="$age"
   -Dasc.simulator.data.rows-per-segment="$rows" -Dasc.simulator.faults.latency-fixed-ms="$latency"
+  -Dasc.simulator.data.publish-hours=0 -Dasc.simulator.data.late-share=0
   -Dasc.state.dir="$work/state" -Dasc.destinations.local.path="$work/reports" -Dasc.sync.parallel-reports="$parallel"
   -Dcamel.main.routes-include-pattern=file:"$PWD"/routes/*.yaml)
 [ -n "$categories" ] && args+=(-Dasc.sync.categories="$categories")
 
 start=$(date +%s.%N)
-java "${args[@]}" -jar target/quarkus-app/quarkus-run.jar > "$work/log" 2>&1 &
-pid=$!
-peak=0
-while kill -0 "$pid" 2>/dev/null; do
-  rss=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
-  [ "${rss:-0}" -gt "$peak" ] && peak=$rss
-  sleep 0.1
-done
-wait "$pid" && code=0 || code=$?
+run_measured java "${args[@]}" -jar target/quarkus-app/quarkus-run.jar > "$work/log" 2>&1
 end=$(date +%s.%N)
 
 summary=$(grep "Sync finished" "$work/log" | tail -1 | sed 's/.*Sync finished/Sync finished/')

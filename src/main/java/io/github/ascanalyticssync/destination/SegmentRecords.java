@@ -1,21 +1,13 @@
 package io.github.ascanalyticssync.destination;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.ZipException;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,8 +20,10 @@ import org.apache.camel.support.DefaultMessage;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.github.ascanalyticssync.segment.SegmentReader;
+
 /**
- * Turns a staged segment into Kafka records, lazily, one row at a time: each row becomes a JSON object with the
+ * Turns a staged segment into Kafka records, lazily, one row at a time ({@link SegmentReader}): each row becomes a JSON object with the
  * columns by header name plus where it comes from, keyed {@code <segmentId>:<rowNumber>}. The Kafka sink sends the
  * whole iterator and waits for every acknowledgement, so memory does not grow with the segment.
  */
@@ -52,65 +46,51 @@ public class SegmentRecords {
         String segmentId = exchange.getVariable("segmentId", String.class);
         origin.put("segmentId", segmentId);
         String topic = exchange.getProperty("recordTopic", String.class);
-        return new Rows(open(file), origin, segmentId, topic, exchange);
+        return new Rows(SegmentReader.open(file.toPath()), origin, segmentId, topic, exchange);
     }
 
     /** The rows of one segment as records, read as they are asked for; the file closes after the last. */
     private final class Rows implements Iterator<Message> {
-        private final BufferedReader reader;
+        private final SegmentReader reader;
         private final Map<String, Object> origin;
         private final String segmentId;
         private final String topic;
         private final Exchange exchange;
-        private final List<String> columns = new ArrayList<>();
-        private String delimiter = "\t";
-        private String next;
+        private final List<String> columns;
+        private boolean more;
         private long row;
 
-        Rows(BufferedReader reader, Map<String, Object> origin, String segmentId, String topic, Exchange exchange) throws IOException {
+        Rows(SegmentReader reader, Map<String, Object> origin, String segmentId, String topic, Exchange exchange) throws IOException {
             this.reader = reader;
             this.origin = origin;
             this.segmentId = segmentId;
             this.topic = topic;
             this.exchange = exchange;
-            String header = reader.readLine();
-            if (header != null) {
-                if (header.startsWith("\uFEFF")) {
-                    header = header.substring(1);
-                }
-                delimiter = header.contains("\t") ? "\t" : ",";
-                for (String name : header.split(delimiter, -1)) {
-                    columns.add(unquote(name).trim());
-                }
-            }
-            next = advance();
+            this.columns = reader.columns();
+            advance();
         }
 
-        private String advance() throws IOException {
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                if (!line.isEmpty()) {
-                    return line;
-                }
+        private void advance() throws IOException {
+            more = reader.next();
+            if (!more) {
+                reader.close();
             }
-            reader.close();
-            return null;
         }
 
         @Override
         public boolean hasNext() {
-            return next != null;
+            return more;
         }
 
         @Override
         public Message next() {
-            if (next == null) {
+            if (!more) {
                 throw new NoSuchElementException();
             }
             row++;
             Map<String, Object> record = new LinkedHashMap<>();
-            String[] fields = next.split(delimiter, -1);
             for (int i = 0; i < columns.size(); i++) {
-                record.put(columns.get(i), i < fields.length ? unquote(fields[i]) : null);
+                record.put(columns.get(i), i < reader.fields() ? reader.field(i) : null);
             }
             record.putAll(origin);
             record.put("rowNumber", row);
@@ -122,7 +102,7 @@ public class SegmentRecords {
                             + " bytes, over the " + MAX_RECORD_BYTES + " accepted");
                 }
                 m.setBody(value);
-                next = advance();
+                advance();
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
             } catch (IOException e) {
@@ -133,24 +113,6 @@ public class SegmentRecords {
                 m.setHeader("kafka.OVERRIDE_TOPIC", topic);
             }
             return m;
-        }
-    }
-
-    private static String unquote(String value) {
-        String v = value.endsWith("\r") ? value.substring(0, value.length() - 1) : value;
-        if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
-            return v.substring(1, v.length() - 1).replace("\"\"", "\"");
-        }
-        return v;
-    }
-
-    private static BufferedReader open(File file) throws IOException {
-        InputStream raw = Files.newInputStream(file.toPath());
-        try {
-            return new BufferedReader(new InputStreamReader(new GZIPInputStream(raw, 64 * 1024), StandardCharsets.UTF_8), 64 * 1024);
-        } catch (ZipException notGzip) {
-            raw.close();
-            return Files.newBufferedReader(file.toPath(), StandardCharsets.UTF_8);
         }
     }
 }

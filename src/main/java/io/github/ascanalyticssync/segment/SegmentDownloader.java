@@ -1,35 +1,37 @@
 package io.github.ascanalyticssync.segment;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.ZipException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
- * Downloads a segment from its presigned URL into the staging folder, streaming: the bytes go to a temporary file
- * through an MD5 digest, then size and checksum are checked, and only a verified file is renamed into place. The API
- * token is never sent; only allowed hosts are fetched, over https (plain http only for the local simulator).
+ * Downloads a segment from its presigned URL into the staging folder in one pass over the bytes: they go to a
+ * temporary file, through an MD5 digest, and to the {@link SegmentCheck} (strict gzip to the end, a header row, the
+ * manifest's facts). Only a segment whose size, checksum and content all pass is renamed into place. The API token
+ * is never sent; only allowed hosts are fetched, over https (plain http only for the local simulator).
  */
 public class SegmentDownloader {
 
-    private static final int BUFFER = 64 * 1024;
+    /** The content checks' threads: one per download under way, idle ones end after a minute. */
+    private static final ExecutorService checks = Executors.newCachedThreadPool(task -> {
+        Thread t = new Thread(task, "segment-check");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final Path staging;
     private final List<String> allowedHosts;
@@ -53,8 +55,16 @@ public class SegmentDownloader {
         return staging.resolve(segmentId + ".tsv.gz");
     }
 
-    /** Downloads and verifies; returns the staged file. */
-    public Path download(String segmentId, String url, long sizeInBytes, String checksum) throws IOException {
+    /** A verified segment in the staging folder, with what it holds. */
+    public record Staged(Path file, SegmentFacts facts) {
+    }
+
+    /**
+     * Downloads and verifies in one pass: each chunk goes to the staging file, through the MD5 digest, and to the
+     * content check on its second thread. Returns the staged file and its facts; throws a
+     * {@link SegmentDownloadException} naming the segment and what is wrong.
+     */
+    public Staged download(String segmentId, String url, long sizeInBytes, String checksum) throws IOException {
         URI uri = URI.create(url);
         checkAllowed(uri);
         Files.createDirectories(staging);
@@ -77,30 +87,42 @@ public class SegmentDownloader {
             }
             MessageDigest md5 = MessageDigest.getInstance("MD5");
             long received = 0;
-            try (InputStream in = new DigestInputStream(connection.getInputStream(), md5);
-                    OutputStream out = Files.newOutputStream(partial)) {
-                byte[] buffer = new byte[BUFFER];
-                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                    out.write(buffer, 0, n);
-                    received += n;
-                    if (received > sizeInBytes) {
-                        throw new SegmentDownloadException("Segment " + segmentId + ": more bytes than the announced " + sizeInBytes, false);
+            SegmentCheck.Content content;
+            try (SegmentCheck check = SegmentCheck.start(checks)) {
+                try (InputStream in = connection.getInputStream(); OutputStream out = Files.newOutputStream(partial)) {
+                    boolean more = true;
+                    while (more) {
+                        byte[] chunk = check.buffer();
+                        int n = in.readNBytes(chunk, 0, chunk.length);
+                        more = n == chunk.length;
+                        md5.update(chunk, 0, n);
+                        out.write(chunk, 0, n);
+                        received += n;
+                        if (received > sizeInBytes) {
+                            throw new SegmentDownloadException("Segment " + segmentId + ": more bytes than the announced " + sizeInBytes, false);
+                        }
+                        check.submit(chunk, n);
                     }
+                } catch (IOException e) {
+                    throw new SegmentDownloadException("Segment " + segmentId + ": the transfer from " + where + " broke after " + received
+                            + " of " + sizeInBytes + " bytes (" + e.getClass().getSimpleName() + ")", false);
                 }
-            } catch (IOException e) {
-                throw new SegmentDownloadException("Segment " + segmentId + ": the transfer from " + where + " broke after " + received
-                        + " of " + sizeInBytes + " bytes (" + e.getClass().getSimpleName() + ")", false);
-            }
-            if (received != sizeInBytes) {
-                throw new SegmentDownloadException("Segment " + segmentId + ": received " + received + " bytes, sizeInBytes says " + sizeInBytes, false);
-            }
-            String actual = HexFormat.of().formatHex(md5.digest());
-            if (!actual.equalsIgnoreCase(checksum)) {
-                throw new SegmentDownloadException("Segment " + segmentId + ": checksum " + actual + " does not match the announced " + checksum, false);
+                if (received != sizeInBytes) {
+                    throw new SegmentDownloadException("Segment " + segmentId + ": received " + received + " bytes, sizeInBytes says " + sizeInBytes, false);
+                }
+                String actual = HexFormat.of().formatHex(md5.digest());
+                if (!actual.equalsIgnoreCase(checksum)) {
+                    throw new SegmentDownloadException("Segment " + segmentId + ": checksum " + actual + " does not match the announced " + checksum, false);
+                }
+                content = check.finish();
+            } catch (SegmentCheck.Failed e) {
+                throw new SegmentDownloadException("Segment " + segmentId + " " + e.getMessage()
+                        + ", although its size and checksum match the listing", false);
             }
             Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             complete = true;
-            return target;
+            return new Staged(target, new SegmentFacts(segmentId, checksum, received, content.rows(),
+                    content.firstDate(), content.lastDate()));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         } catch (IOException e) {
@@ -132,60 +154,5 @@ public class SegmentDownloader {
         }
         throw new SegmentDownloadException.ForbiddenHost("A segment URL points at " + host
                 + ", which is not in asc.sync.download.allowed-hosts " + allowedHosts + "; it is not fetched");
-    }
-
-    /**
-     * Reads a verified segment once: its data rows and the smallest and largest {@code Date}. Tolerates a UTF-8 BOM,
-     * CRLF and a comma header, and a file that is plain text rather than gzip.
-     */
-    public static SegmentFacts facts(String segmentId, String checksum, Path file) throws IOException {
-        long size = Files.size(file);
-        try {
-            return read(segmentId, checksum, size, new GZIPInputStream(Files.newInputStream(file), BUFFER));
-        } catch (ZipException notGzip) {
-            return read(segmentId, checksum, size, Files.newInputStream(file));
-        }
-    }
-
-    private static SegmentFacts read(String segmentId, String checksum, long size, InputStream in) throws IOException {
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), BUFFER)) {
-            String header = reader.readLine();
-            if (header == null) {
-                return new SegmentFacts(segmentId, checksum, size, 0, null, null);
-            }
-            if (header.startsWith("\uFEFF")) {
-                header = header.substring(1);
-            }
-            String delimiter = header.contains("\t") ? "\t" : ",";
-            int dateColumn = -1;
-            String[] names = header.split(delimiter, -1);
-            for (int i = 0; i < names.length; i++) {
-                if (names[i].trim().replace("\"", "").equalsIgnoreCase("Date")) {
-                    dateColumn = i;
-                }
-            }
-            long rows = 0;
-            String first = null;
-            String last = null;
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                if (line.isEmpty()) {
-                    continue;
-                }
-                rows++;
-                if (dateColumn >= 0) {
-                    String[] fields = line.split(delimiter, -1);
-                    if (fields.length > dateColumn) {
-                        String d = fields[dateColumn].trim().replace("\"", "");
-                        if (first == null || d.compareTo(first) < 0) {
-                            first = d;
-                        }
-                        if (last == null || d.compareTo(last) > 0) {
-                            last = d;
-                        }
-                    }
-                }
-            }
-            return new SegmentFacts(segmentId, checksum, size, rows, first, last);
-        }
     }
 }

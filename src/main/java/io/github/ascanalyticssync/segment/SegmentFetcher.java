@@ -23,7 +23,7 @@ import io.github.ascanalyticssync.sync.RunTally;
 
 /**
  * The segment stage's Java part: a verified staged copy of the segment (reused when an earlier run left one), and
- * its facts for the manifest, kept under {@code <state>/segments} (in the shared state store with jdbc) until the
+ * its facts for the manifest, found by the download's single pass over the bytes and kept under {@code <state>/segments} (in the shared state store with jdbc) until the
  * instance is complete.
  */
 // the routes in routes/ call its methods by name, also in a native image
@@ -61,11 +61,11 @@ public class SegmentFetcher {
         String id = exchange.getVariable("segmentId", String.class);
         Path staged = downloader.staged(id);
         if (!Files.exists(staged) || !hasFacts(id)) {
-            String checksum = exchange.getVariable("segmentChecksum", String.class);
-            staged = downloader.download(id, exchange.getVariable("segmentUrl", String.class), exchange.getVariable("segmentSize", Long.class),
-                    checksum);
-            saveFacts(SegmentDownloader.facts(id, checksum, staged));
-            run.downloaded(exchange.getVariable("appId", String.class), Files.size(staged));
+            SegmentDownloader.Staged fresh = downloader.download(id, exchange.getVariable("segmentUrl", String.class),
+                    exchange.getVariable("segmentSize", Long.class), exchange.getVariable("segmentChecksum", String.class));
+            saveFacts(fresh.facts());
+            staged = fresh.file();
+            run.downloaded(exchange.getVariable("appId", String.class), fresh.facts().sizeInBytes());
         }
         return staged.toFile();
     }
