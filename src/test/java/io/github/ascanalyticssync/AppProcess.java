@@ -19,7 +19,7 @@ public final class AppProcess {
 
     /**
      * A property key that, when present, leaves the routes to the work directory's own configuration
-     * (config/application.properties) instead of pointing them at the project's routes/.
+     * (config/application.properties) instead of pointing them (and the Kamelets) at the project's routes/.
      */
     public static final String OWN_ROUTES = "app-process.own-routes";
 
@@ -83,6 +83,7 @@ public final class AppProcess {
         command.addAll(jvmArgs);
         if (!properties.containsKey(OWN_ROUTES)) {
             command.add("-Dcamel.main.routes-include-pattern=file:" + Path.of("routes").toAbsolutePath() + "/*.yaml");
+            command.add("-Dcamel.component.kamelet.location=file:" + Path.of("routes/kamelets").toAbsolutePath() + ",classpath:kamelets");
         }
         properties.forEach((k, v) -> {
             if (!k.equals(OWN_ROUTES)) {

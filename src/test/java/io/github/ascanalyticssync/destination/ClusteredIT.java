@@ -103,7 +103,7 @@ class ClusteredIT {
         s3Settings = new HashMap<>(s3.start());
         // the bucket exists before the replicas start (two creating it at once would race)
         S3TestResource.blobs.getBlobStore().createContainerInLocation(null, "asc-reports");
-        s3Settings.put("asc.destinations.s3.create-bucket", "false");
+        s3Settings.put("camel.kamelet.aws-s3-sink.autoCreateBucket", "false");
         TestFiles.copyTree(Path.of("routes"), work.resolve("routes"));
         Files.delete(work.resolve("routes/examples/s3.yaml"));
         Files.copy(Path.of("routes/examples/s3.yaml"), work.resolve("routes/s3.yaml"));
@@ -152,6 +152,7 @@ class ClusteredIT {
         p.put("asc.cluster.acquire-lock-interval", "PT1S");
         p.put("asc.cluster.defer-others", "PT4S");
         p.put("camel.main.routes-include-pattern", "file:" + work.resolve("routes") + "/*.yaml");
+        p.put("camel.component.kamelet.location", "file:" + work.resolve("routes/kamelets") + ",classpath:kamelets");
         p.put(AppProcess.OWN_ROUTES, "true");
         p.put("quarkus.http.port", "0");
         p.put("aws.requestChecksumCalculation", "WHEN_REQUIRED");

@@ -61,17 +61,17 @@ class DestinationsTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of("camel.main.routes-include-pattern", "file:routes/*.yaml,file:routes/examples/*.yaml,file:src/test/routes/*.yaml",
                     "asc.sync.categories", "COMMERCE",
-                    "asc.destinations.s3-archive.bucket", "asc-archive",
+                    "camel.kamelet.aws-s3-sink.s3-archive.bucketNameOrArn", "asc-archive",
                     "asc.destinations.s3-archive.prefix", "archive/",
-                    "asc.destinations.kafka.topic", "asc-${header.reportSlug}",
-                    "asc.destinations.kafka.manifest-topic", "asc-manifests",
+                    "camel.kamelet.asc-kafka-sink.kafka.topic", "asc-$simple{variable.reportSlug}",
+                    "camel.kamelet.asc-kafka-sink.kafka.manifestTopic", "asc-manifests",
                     "asc.destinations.retries", "1");
         }
 
         @Override
         public List<TestResourceEntry> testResources() {
             return List.of(new TestResourceEntry(S3TestResource.class), new TestResourceEntry(SftpTestResource.class),
-                    new TestResourceEntry(KafkaTestResource.class));
+                    new TestResourceEntry(KafkaTestResource.class), new TestResourceEntry(HeaderRecorderTestResource.class));
         }
     }
 
@@ -79,10 +79,13 @@ class DestinationsTest {
     @Named("deliveryLedger")
     IdempotentRepository ledger;
 
+    @Inject
+    org.apache.camel.CamelContext camel;
+
     private final ObjectMapper json = new ObjectMapper();
 
     @BeforeEach
-    void setUp() {
+    void setUp() throws Exception {
         freshStart();
         BlobStore store = S3TestResource.blobs.getBlobStore();
         for (String bucket : List.of("asc-reports", "asc-archive")) {
@@ -92,6 +95,11 @@ class DestinationsTest {
         }
         TestFiles.deleteTree(SftpTestResource.ROOT.resolve("upload"));
         KafkaTestResource.deleteTopics("asc-");
+        // a fresh Kafka producer: the idempotent one of the last test keeps sequence numbers of the deleted partitions,
+        // which the recreated ones refuse (OUT_OF_ORDER_SEQUENCE_NUMBER until the delivery times out)
+        camel.getRouteController().stopRoute("kafka");
+        camel.getRouteController().startRoute("kafka");
+        HeaderRecorderTestResource.requests.clear();
     }
 
     private List<Map<String, Object>> expected() {
@@ -190,6 +198,8 @@ class DestinationsTest {
 
         List<ConsumerRecord<String, String>> records = records();
         assertKafkaHasEveryRowOnce(records, expected, instances);
+        assertTrue(records.stream().allMatch(r -> r.headers().toArray().length == 0), "a record carries its key and value, no header");
+        assertTheSinkGotTheFilesAndNothingOfTheWalk(expected, instances);
 
         long downloaded = downloads();
         SyncRun.Summary again = sync();
@@ -198,6 +208,41 @@ class DestinationsTest {
         assertEquals(downloaded, downloads());
         assertEquals(records.size(), records().size(), "no record published twice");
         assertEquals(s3, objects("asc-reports", "analytics/"));
+    }
+
+    /**
+     * The HTTP destination received every file under its path, and no header that carries a walk value (app, report,
+     * instance, segment), a download URL or the API token.
+     */
+    private static void assertTheSinkGotTheFilesAndNothingOfTheWalk(List<Map<String, Object>> expected, int instances) {
+        List<HeaderRecorderTestResource.Request> requests = HeaderRecorderTestResource.requests;
+        assertEquals(expected.size() + instances, requests.size(), "every segment and manifest, once");
+        Set<String> paths = new HashSet<>();
+        requests.forEach(r -> paths.add(r.path()));
+        for (Map<String, Object> s : expected) {
+            assertTrue(paths.contains("/upload/" + key(s)), "the file's path is in the URL: " + key(s));
+        }
+        Set<String> walk = new HashSet<>();
+        for (Map<String, Object> s : expected) {
+            for (String k : List.of("appId", "reportName", "instanceId", "segmentId")) {
+                walk.add(String.valueOf(s.get(k)));
+            }
+            walk.add(Layout.slug(String.valueOf(s.get("reportName"))));
+        }
+        String storage = java.net.URI.create(jakarta.enterprise.inject.spi.CDI.current().select(io.github.ascanalyticssync.simulator.Endpoints.class).get()
+                .storageBaseUrl()).getAuthority();
+        for (HeaderRecorderTestResource.Request r : requests) {
+            assertTrue(r.headers().keySet().stream().noneMatch(h -> h.equalsIgnoreCase("Authorization")), "no Authorization: " + r.headers());
+            for (var h : r.headers().entrySet()) {
+                String header = h.getKey() + ": " + String.join(",", h.getValue());
+                for (String value : walk) {
+                    assertFalse(header.contains(value), "a walk value (" + value + ") in the header " + header);
+                }
+                for (String secret : List.of("X-Amz", storage, "Bearer", "eyJ")) {
+                    assertFalse(header.contains(secret), "a URL or token (" + secret + ") in the header " + header);
+                }
+            }
+        }
     }
 
     private void assertKafkaHasEveryRowOnce(List<ConsumerRecord<String, String>> records, List<Map<String, Object>> expected, int instances)
@@ -288,11 +333,10 @@ class DestinationsTest {
 
     @Test
     void sftpAcceptsAPrivateKeyLoginWithTheHostKeyVerified() throws Exception {
-        // the example's endpoint options, with a private key file instead of a password
-        String uri = "sftp://" + SftpTestResource.USER + "@127.0.0.1:" + SftpTestResource.port + "/keylogin?privateKeyFile="
-                + SftpTestResource.CLIENT_KEY_FILE + "&knownHostsFile=" + SftpTestResource.KNOWN_HOSTS
-                + "&strictHostKeyChecking=yes&useUserKnownHostsFile=false&tempFileName=.${file:onlyname}.part&autoCreate=true&binary=true";
-        producer.sendBodyAndHeader(uri, "signed in with a key", "CamelFileName", "proof.txt");
+        // the example's Kamelet, with a private key file instead of a password
+        String uri = "kamelet:asc-sftp-sink/keylogin?host=127.0.0.1&port=" + SftpTestResource.port + "&username=" + SftpTestResource.USER
+                + "&privateKeyFile=" + SftpTestResource.CLIENT_KEY_FILE + "&knownHostsFile=" + SftpTestResource.KNOWN_HOSTS + "&directory=keylogin";
+        producer.sendBodyAndHeader(uri, "signed in with a key", "file", "proof.txt");
         assertEquals("signed in with a key", Files.readString(SftpTestResource.ROOT.resolve("keylogin/proof.txt")));
     }
 

@@ -27,7 +27,7 @@ public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
         } catch (Exception e) {
             throw new IllegalStateException("The Kafka broker did not start", e);
         }
-        return Map.of("asc.destinations.kafka.brokers", cluster.bootstrapServers());
+        return Map.of("camel.kamelet.asc-kafka-sink.kafka.bootstrapServers", cluster.bootstrapServers());
     }
 
     /** Deletes every topic whose name starts with the prefix, and waits until they are gone. */

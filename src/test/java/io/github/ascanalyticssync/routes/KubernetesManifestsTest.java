@@ -239,6 +239,9 @@ class KubernetesManifestsTest {
             assertTrue(config.getProperty("asc.api.private-key-path").startsWith(mounts.get("asc-analytics-sync") + "/"));
             assertTrue(config.getProperty("quarkus.config.locations").startsWith(mounts.get("asc-analytics-sync") + "/"));
             assertTrue(config.getProperty("camel.main.routes-include-pattern").contains("file:" + mounts.get("asc-analytics-sync-routes") + "/*.yaml"));
+            // the Kamelets: the image's (routes/kamelets), the mounted routes folder's, the catalog's
+            assertEquals("file:routes/kamelets,file:" + mounts.get("asc-analytics-sync-routes") + ",classpath:kamelets",
+                    config.getProperty("camel.component.kamelet.location"));
             assertTrue(config.getProperty("asc.state.dir").startsWith(mounts.getOrDefault("asc-analytics-sync-state", mounts.get("state")) + "/"));
             assertEquals("/tmp", mounts.get("tmp"), "a writable /tmp beside the read-only root");
         }

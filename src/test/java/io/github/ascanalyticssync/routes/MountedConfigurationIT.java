@@ -22,8 +22,8 @@ import io.github.ascanalyticssync.sync.TestFiles;
 
 /**
  * The packaged application laid out as the Kubernetes manifests lay it out, without a rebuild: the ConfigMap's
- * application.properties in config/, the Secret's .p8 and secret.properties in etc/asc/secret, the image's routes in
- * routes/, and a destination added as a YAML file in the mounted routes folder etc/asc/routes. The added destination
+ * application.properties in config/, the Secret's .p8 and secret.properties in etc/asc/secret, the image's routes and
+ * Kamelets in routes/, and a destination added as a YAML file in the mounted routes folder etc/asc/routes. The added destination
  * receives every segment, like the built-in one, and the logs are JSON, as the ConfigMap asks.
  */
 class MountedConfigurationIT {
@@ -71,18 +71,18 @@ class MountedConfigurationIT {
         Files.writeString(secretDir.resolve("secret.properties"), secret.get("secret.properties")
                 .replace("<issuer id>", "69a6de70-03db-47e3-e053-5b8c7c11a4d1").replace("<key id, for example 2X9R4HXF34>", "DEMOKEY001"));
 
-        // the image's routes, and one more destination mounted from a ConfigMap
+        // the image's routes and Kamelets, and one more destination mounted from a ConfigMap, on one of the image's Kamelets
         TestFiles.copyTree(Path.of("routes"), work.resolve("routes"));
         Path extra = Files.createDirectories(work.resolve("etc/asc/routes"));
         Files.writeString(extra.resolve("archive.yaml"), """
                 - templatedRoute:
-                    routeTemplateRef: file-destination
+                    routeTemplateRef: destination
                     routeId: deliver-archive
                     parameters:
                       - name: name
                         value: archive
                       - name: sink
-                        value: "file:{{asc.destinations.archive.path}}?tempFileName=.${file:onlyname}.part&fileExist=Override&autoCreate=true"
+                        value: "kamelet:asc-folder-sink/archive?path={{asc.destinations.archive.path}}"
                 """);
 
         // the prod profile, as in the container, against a simulator beside it (in this JVM, on free ports): the issuer,

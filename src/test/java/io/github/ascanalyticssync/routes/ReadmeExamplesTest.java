@@ -25,4 +25,18 @@ class ReadmeExamplesTest {
         String archive = Files.readString(Path.of("src/test/routes/s3-archive.yaml"));
         assertTrue(section.contains("```yaml\n" + archive + "```"), "the second-bucket example is the tested file, verbatim");
     }
+
+    @Test
+    void everyEnvironmentVariableTheSectionDocumentsIsRead() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        String section = readme.substring(readme.indexOf("## Add a destination"), readme.indexOf("## The App Store Connect simulator"));
+        String properties = Files.readString(Path.of("src/main/resources/application.properties"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("ASC_(S3|SFTP|KAFKA)_[A-Z_]+").matcher(section);
+        int seen = 0;
+        while (m.find()) {
+            seen++;
+            assertTrue(properties.contains("${" + m.group() + ":"), m.group() + " is read by application.properties");
+        }
+        assertTrue(seen >= 15, "the S3, SFTP and Kafka settings are documented");
+    }
 }
