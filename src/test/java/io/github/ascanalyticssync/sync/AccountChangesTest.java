@@ -61,13 +61,13 @@ class AccountChangesTest {
     private void addArchive(String folder) throws Exception {
         String yaml = """
                 - templatedRoute:
-                    routeTemplateRef: file-destination
+                    routeTemplateRef: destination
                     routeId: deliver-archive
                     parameters:
                       - name: name
                         value: archive
                       - name: sink
-                        value: "file:%s?tempFileName=.${file:onlyname}.part&fileExist=Override&autoCreate=true"
+                        value: "kamelet:asc-folder-sink/archive?path=%s"
                 """.formatted(folder);
         CamelContext camel = CDI.current().select(CamelContext.class).get();
         PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString("archive.yaml", yaml));
