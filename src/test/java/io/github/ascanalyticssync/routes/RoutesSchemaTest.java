@@ -49,10 +49,19 @@ class RoutesSchemaTest {
         }
     }
 
-    /** Schema messages for a YAML DSL document (a list of routes, templates, ...); empty when valid. */
+    /**
+     * Schema messages for a YAML DSL document (a list of routes, templates, ...); empty when valid. A property
+     * placeholder ({@code "{{asc.sync.api-retries}}"}) where the schema expects a number or boolean is accepted: Camel
+     * resolves it before the value is typed, and the schema has no way to say so.
+     */
     static Set<String> validateTree(Object yaml) {
         JsonNode tree = JSON.valueToTree(yaml);
-        return schema.validate(tree).stream().map(ValidationMessage::getMessage).collect(Collectors.toSet());
+        return schema.validate(tree).stream().filter(m -> !placeholder(tree, m)).map(ValidationMessage::getMessage).collect(Collectors.toSet());
+    }
+
+    private static boolean placeholder(JsonNode tree, ValidationMessage m) {
+        JsonNode value = tree.at(m.getInstanceLocation().toString().replace("$", "").replace("[", "/").replace("]", "").replace('.', '/'));
+        return value.isTextual() && value.asText().matches("\\{\\{[^}]+}}") && m.getMessage().contains("string found");
     }
 
     /** The route files in routes/ and its folders; Kamelets (*.kamelet.yaml) are checked by KameletsTest. */
