@@ -140,6 +140,15 @@ public class Destinations {
         open.clear();
     }
 
+    /**
+     * Camel's retry decision for a failed delivery ({@code retryWhile} in routes/error-handling.yaml): the next try,
+     * unless the retries are spent or the destination's circuit breaker opened meanwhile.
+     */
+    public boolean retrying(String destination, Integer redeliveries) {
+        int done = redeliveries == null ? 0 : redeliveries;
+        return done < config.destinations().retries() && !open.contains(destination);
+    }
+
     public void delivered(String destination) {
         AtomicInteger n = failuresInARow.get(destination);
         if (n != null) {

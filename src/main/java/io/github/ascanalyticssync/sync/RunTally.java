@@ -248,7 +248,8 @@ public class RunTally {
     public void deliveryFailed(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String route = String.valueOf(exchange.getProperty(Exchange.FAILURE_ROUTE_ID));
-        String destination = route.startsWith("deliver-") ? route.substring("deliver-".length()) : route;
+        String destination = exchange.getVariable("destination", route.startsWith("deliver-") ? route.substring("deliver-".length()) : route,
+                String.class);
         String kind = exchange.getVariable("deliveryKind", String.class);
         metrics.deliveryFailed(destination, kind);
         destinations.failed(destination);
