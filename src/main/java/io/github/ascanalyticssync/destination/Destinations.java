@@ -59,6 +59,7 @@ public class Destinations {
     private volatile int routesSeen = -1;
     private final Map<String, AtomicInteger> failuresInARow = new ConcurrentHashMap<>();
     private final Set<String> open = ConcurrentHashMap.newKeySet();
+    private final Set<String> resolved = ConcurrentHashMap.newKeySet();
 
     /**
      * S3 sinks make one attempt per Camel delivery attempt: the AWS SDK's own retries (three by default, with their
@@ -138,6 +139,23 @@ public class Destinations {
     public void syncStarted() {
         failuresInARow.clear();
         open.clear();
+    }
+
+    /**
+     * Creates (and starts) the destination's sink endpoint the first time a delivery needs it, one thread at a time,
+     * so that the route's {@code toD} finds it in Camel's registry: two workers never create the same Kamelet route
+     * twice, and a sink that cannot start fails this delivery instead of the application's start.
+     */
+    public void resolveSink(@org.apache.camel.Variable("destination") String destination, @org.apache.camel.Variable("sink") String uri) {
+        if (resolved.contains(destination)) {
+            return;
+        }
+        synchronized (resolved) {
+            if (!resolved.contains(destination)) {
+                camel.getEndpoint(uri);
+                resolved.add(destination);
+            }
+        }
     }
 
     /**

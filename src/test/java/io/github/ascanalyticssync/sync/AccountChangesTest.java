@@ -53,6 +53,12 @@ class AccountChangesTest {
             CamelContext camel = CDI.current().select(CamelContext.class).get();
             camel.getRouteController().stopRoute(added);
             camel.removeRoute(added);
+            // and the Kamelet route it created, so that the next test's archive starts afresh
+            if (camel.getRoute("archive") != null) {
+                camel.getRouteController().stopRoute("archive");
+                camel.removeRoute("archive");
+            }
+            camel.removeEndpoints("kamelet:*");
             added = null;
         }
     }
