@@ -56,12 +56,13 @@ run_measured() {
 if [ -n "$large_mb" ]; then
   command -v jq > /dev/null || { echo "--large-segment-mb needs jq (apt-get install jq)" >&2; exit 2; }
   sim_pid=""
-  trap 'if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null; wait "$sim_pid" 2>/dev/null; fi; rm -rf "$work"' EXIT
+  # (set -e holds in a trap too: the simulator's exit status must not stop the clean-up)
+  trap 'if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
 
   # The one place that starts the simulator: in its own process, on free ports. Sets sim_pid, sim_api, sim_storage.
   # Arguments: simulator settings (-Dasc.simulator.*).
   start_simulator() {
-    [ -n "$sim_pid" ] && { kill "$sim_pid"; wait "$sim_pid" 2>/dev/null || true; }
+    if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; fi
     java -Dasc.simulator.enabled=true -Dasc.sync.enabled=false -Dquarkus.http.port=0 -Dasc.simulator.api-port=0 \
       -Dasc.simulator.storage-port=0 "$@" -jar target/quarkus-app/quarkus-run.jar > "$work/simulator.log" 2>&1 &
     sim_pid=$!

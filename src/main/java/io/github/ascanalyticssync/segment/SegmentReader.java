@@ -108,11 +108,6 @@ public final class SegmentReader implements Closeable {
         return false;
     }
 
-    /** Lines read so far, the header and empty lines included. */
-    public long lines() {
-        return lines;
-    }
-
     /** The number of fields in the current row. */
     public int fields() {
         splitTo(Integer.MAX_VALUE);
