@@ -31,10 +31,6 @@ public class ApiStats {
     private volatile Integer remaining;
     private volatile LocalDate serverToday;
 
-    void record(String endpoint, int status, String rateLimitHeader) {
-        record(endpoint, status, rateLimitHeader, null);
-    }
-
     @Inject
     MeterRegistry registry;
 

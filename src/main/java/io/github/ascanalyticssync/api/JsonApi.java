@@ -30,11 +30,6 @@ public final class JsonApi {
         public String next() {
             return links == null ? null : links.next();
         }
-
-        /** {@code meta.paging.total}, or null when Apple did not say. */
-        public Integer total() {
-            return meta == null || meta.paging() == null ? null : meta.paging().total();
-        }
     }
 
     @RegisterForReflection

@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.apache.camel.CamelContext;
+import io.github.ascanalyticssync.destination.Destinations;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
@@ -122,7 +123,7 @@ public class SyncHealth {
         SyncRun run;
 
         @Inject
-        io.github.ascanalyticssync.destination.Destinations destinations;
+        Destinations destinations;
 
         @Inject
         SyncConfig config;

@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
+import io.github.ascanalyticssync.destination.Destinations;
 import io.github.ascanalyticssync.api.ApiStats;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,7 +31,7 @@ import io.micrometer.core.instrument.Timer;
 public class SyncMetrics {
 
     @Inject
-    io.github.ascanalyticssync.destination.Destinations destinations;
+    Destinations destinations;
 
     @Inject
     MeterRegistry registry;

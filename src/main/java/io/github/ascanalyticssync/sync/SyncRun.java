@@ -20,6 +20,8 @@ import org.apache.camel.quarkus.main.events.BeforeStop;
 import org.jboss.logging.Logger;
 
 import io.github.ascanalyticssync.api.ApiStats;
+import io.github.ascanalyticssync.destination.Destinations;
+import io.github.ascanalyticssync.destination.Staging;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -64,10 +66,10 @@ public class SyncRun {
     RunTally tally;
 
     @Inject
-    io.github.ascanalyticssync.destination.Destinations destinations;
+    Destinations destinations;
 
     @Inject
-    io.github.ascanalyticssync.destination.Staging staging;
+    Staging staging;
 
     @Inject
     SyncStatus status;

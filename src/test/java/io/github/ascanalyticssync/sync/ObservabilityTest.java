@@ -41,7 +41,7 @@ class ObservabilityTest {
 
     /** Every sample of /q/metrics, keyed {@code name{labels}} as Prometheus prints them. */
     static Map<String, Double> metrics() {
-        String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String text = SyncHarness.metricsText();
         Map<String, Double> out = new HashMap<>();
         for (String line : text.split("\n")) {
             Matcher m = SAMPLE.matcher(line.trim());
