@@ -32,6 +32,7 @@ class SeveralKeysTest {
 
     static final String APP_A = "1111111111";
     static final String APP_B = "2222222222";
+    static final String APP_C = "3333333333";
     static final String MISSING_APP = "1999999999";
 
     public static class ThreeKeys implements QuarkusTestProfile {
@@ -44,14 +45,14 @@ class SeveralKeysTest {
                     Map.entry("asc.keys.team-a.app-ids", APP_A),
                     Map.entry("asc.keys.team-b.key-id", "INDIVID001"), Map.entry("asc.keys.team-b.individual-key", "true"),
                     Map.entry("asc.keys.team-b.private-key-path", "classpath:keys/AuthKey_INDIVID001.p8"),
-                    Map.entry("asc.keys.team-b.app-ids", APP_B),
+                    Map.entry("asc.keys.team-b.app-ids", APP_B + "," + APP_C),
                     Map.entry("asc.keys.team-c.key-id", "MISSING001"), Map.entry("asc.keys.team-c.private-key-path", "target/no-such/AuthKey.p8"),
                     Map.entry("asc.keys.team-c.app-ids", MISSING_APP));
         }
 
         @Override
         public List<TestResourceEntry> testResources() {
-            return SimulatorTestResource.with(Map.of("asc.simulator.data.app-ids", APP_A + "," + APP_B));
+            return SimulatorTestResource.with(Map.of("asc.simulator.data.app-ids", APP_A + "," + APP_B + "," + APP_C));
         }
 
         @Override
@@ -74,6 +75,7 @@ class SeveralKeysTest {
         SyncRun.Summary summary = sync();
         List<Map<String, Object>> both = new ArrayList<>(expected(APP_A));
         both.addAll(expected(APP_B));
+        both.addAll(expected(APP_C));
         assertFalse(both.isEmpty());
         assertDeliveredExactly(both);
         assertFalse(summary.complete(), "team-c's app is not delivered: the one-shot exit code is 1");
@@ -93,7 +95,15 @@ class SeveralKeysTest {
         assertFalse(summary.complete());
         assertTrue(summary.problems().stream().anyMatch(p -> p.contains("app " + APP_B + " (key team-b)") && p.contains("401")),
                 summary.problems().toString());
+        // its second app is named without a call: App Store Connect refused the key already in this sync
+        assertTrue(summary.problems().contains("app " + APP_C + " (key team-b): not synced, App Store Connect refused the key in this sync: GET"
+                + " /v1/apps/{id}/analyticsReportRequests answered 401 NOT_AUTHORIZED: Provide a properly configured and signed bearer token,"
+                + " and make sure that it has not expired. Learn more about Generating Tokens for API Requests"
+                + " https://developer.apple.com/go/?id=api-generating-tokens"), summary.problems().toString());
         assertTrue(summary.problems().stream().anyMatch(p -> p.startsWith("app " + MISSING_APP + " (key team-c)")), summary.problems().toString());
-        assertEquals(2, summary.problems().size(), summary.problems().toString());
+        assertEquals(3, summary.problems().size(), summary.problems().toString());
+        List<Map<String, Object>> calls = simulator().get("/simulator/calls").then().extract().jsonPath().getList("calls");
+        assertEquals(2, calls.stream().filter(c -> ((Number) c.get("status")).intValue() == 401).mapToLong(c -> ((Number) c.get("count")).longValue())
+                .sum(), "one call, and one more with a fresh token: " + calls);
     }
 }
