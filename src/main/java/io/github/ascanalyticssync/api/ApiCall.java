@@ -16,7 +16,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.github.ascanalyticssync.sync.SyncConfig;
-import io.github.ascanalyticssync.token.TokenIssuer;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -40,10 +39,7 @@ public class ApiCall {
     ApiStats stats;
 
     @Inject
-    RateBudget budget;
-
-    @Inject
-    TokenIssuer tokens;
+    ApiKeys keys;
 
     @Inject
     ObjectMapper json;
@@ -78,8 +74,13 @@ public class ApiCall {
         Message m = exchange.getMessage();
         String endpoint = exchange.getVariable(ENDPOINT, String.class);
         int status = m.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        stats.record(endpoint, status, m.getHeader("X-Rate-Limit", String.class), m.getHeader("Date", String.class));
-        budget.observe(stats.limit(), stats.remaining());
+        String quota = m.getHeader("X-Rate-Limit", String.class);
+        stats.record(endpoint, status, quota, m.getHeader("Date", String.class));
+        // Apple counts per key: the key's own remainder paces the key's own budget
+        String key = keys.of(exchange).name();
+        RateBudget budget = keys.budget(key);
+        Integer[] announced = ApiStats.quota(quota);
+        budget.observe(announced[0], announced[1]);
         if (status >= 200 && status < 300) {
             return;
         }
@@ -88,7 +89,7 @@ public class ApiCall {
         String detail = error.path("detail").asText(null);
         if (status == 401) {
             String authorization = m.getHeader("Authorization", String.class);
-            tokens.invalidate(authorization == null ? null : authorization.substring("Bearer ".length()));
+            keys.issuer(key).invalidate(authorization == null ? null : authorization.substring("Bearer ".length()));
             throw new AppStoreConnectException.NotAuthorized(endpoint, code, detail);
         }
         Long retryAfter = retryAfter(m.getHeader("Retry-After", String.class));

@@ -62,6 +62,18 @@ public class ApiStats {
         }
     }
 
+    /** Apple's {@code X-Rate-Limit} header as {limit, remaining}; nulls when it is absent or unreadable. */
+    static Integer[] quota(String rateLimitHeader) {
+        if (rateLimitHeader != null) {
+            Matcher l = LIMIT.matcher(rateLimitHeader);
+            Matcher r = REMAINING.matcher(rateLimitHeader);
+            if (l.find() && r.find()) {
+                return new Integer[] { Integer.valueOf(l.group(1)), Integer.valueOf(r.group(1)) };
+            }
+        }
+        return new Integer[] { null, null };
+    }
+
     /** Calls by endpoint, all statuses together. */
     public Map<String, Long> callsByEndpoint() {
         Map<String, Long> out = new TreeMap<>();

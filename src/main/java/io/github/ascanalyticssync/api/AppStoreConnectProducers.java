@@ -1,42 +1,33 @@
 package io.github.ascanalyticssync.api;
 
-import java.time.Clock;
-
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Produces;
-import jakarta.inject.Named;
-import jakarta.inject.Singleton;
+import jakarta.inject.Inject;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import io.github.ascanalyticssync.sync.SyncConfig;
-import io.github.ascanalyticssync.token.TokenIssuer;
 
-/** The token issuer and the rate budget of routes/asc-api.yaml, built from {@code asc.api.*} and {@code asc.sync.rate-limit.*}. */
+/** The rate budget of each App Store Connect key ({@link ApiKeys}), from {@code asc.sync.rate-limit.*} and the key's own budget. */
 @ApplicationScoped
 public class AppStoreConnectProducers {
 
     public static final String APPLE_BASE_URL = "https://api.appstoreconnect.apple.com";
 
-    @Produces
-    @ApplicationScoped
-    TokenIssuer tokenIssuer(SyncConfig config) {
-        SyncConfig.Api api = config.api();
-        return new TokenIssuer(TokenIssuer.credentials(api.keyId(), api.issuerId(), api.individualKey(), api.privateKey(), api.privateKeyPath()),
-                api.tokenLifetime(), api.tokenRefreshMargin(), Clock.systemUTC());
-    }
+    @Inject
+    SyncConfig config;
 
-    @Produces
-    @Singleton
-    @Named("rateBudget")
-    RateBudget rateBudget(SyncConfig config, MeterRegistry registry) {
+    @Inject
+    MeterRegistry registry;
+
+    /** The budget of the key {@code key}: {@code callsPerWindow} calls in any rolling {@code asc.sync.rate-limit.window}. */
+    RateBudget rateBudget(String key, int callsPerWindow) {
         SyncConfig.RateLimit limit = config.sync().rateLimit();
-        RateBudget budget = new RateBudget(limit.callsPerWindow(), limit.window(), limit.reserve());
-        Gauge.builder("asc.api.budget.used", budget, RateBudget::used).description("API calls counted in the sync's current rate window")
-                .register(registry);
-        Gauge.builder("asc.api.budget.limit", budget, RateBudget::budget).description("The sync's budget of API calls per rate window")
-                .register(registry);
+        RateBudget budget = new RateBudget(callsPerWindow, limit.window(), limit.reserve());
+        Gauge.builder("asc.api.budget.used", budget, RateBudget::used).tag("key", key)
+                .description("API calls counted in the sync's current rate window").register(registry);
+        Gauge.builder("asc.api.budget.limit", budget, RateBudget::budget).tag("key", key)
+                .description("The sync's budget of API calls per rate window").register(registry);
         return budget;
     }
 }

@@ -19,20 +19,22 @@ public class AscApi {
     @Inject
     FluentProducerTemplate producer;
 
-    public JsonApi.Document get(String path) {
-        return call("GET", path, null);
+    /** A GET with the key {@code key} (the walk's variable {@code ascKey}: its token, its rate budget). */
+    public JsonApi.Document get(String key, String path) {
+        return call(key, "GET", path, null);
     }
 
-    public JsonApi.Document post(String path, Map<String, Object> document) {
-        return call("POST", path, document);
+    public JsonApi.Document post(String key, String path, Map<String, Object> document) {
+        return call(key, "POST", path, document);
     }
 
-    public void delete(String path) {
-        call("DELETE", path, null);
+    public void delete(String key, String path) {
+        call(key, "DELETE", path, null);
     }
 
-    private JsonApi.Document call(String method, String path, Object body) {
+    private JsonApi.Document call(String key, String method, String path, Object body) {
         Exchange done = producer.to("direct:asc-api").withProcessor(e -> {
+                    e.setVariable(ApiKeys.VARIABLE, key);
                     e.setVariable(ApiCall.METHOD, method);
                     e.setVariable(ApiCall.PATH, path);
                     e.getMessage().setBody(body);

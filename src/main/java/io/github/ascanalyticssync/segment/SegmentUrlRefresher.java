@@ -7,6 +7,7 @@ import jakarta.inject.Named;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
+import io.github.ascanalyticssync.api.ApiKeys;
 import io.github.ascanalyticssync.api.AscApi;
 import io.github.ascanalyticssync.api.JsonApi;
 
@@ -27,7 +28,8 @@ public class SegmentUrlRefresher implements Processor {
         if (!(cause instanceof SegmentDownloadException failure) || !failure.urlExpired()) {
             return;
         }
-        JsonApi.Attributes fresh = api.get("/v1/analyticsReportSegments/" + exchange.getVariable("segmentId", String.class)).data().get(0)
+        JsonApi.Attributes fresh = api.get(exchange.getVariable(ApiKeys.VARIABLE, String.class),
+                "/v1/analyticsReportSegments/" + exchange.getVariable("segmentId", String.class)).data().get(0)
                 .attributes();
         exchange.setVariable("segmentUrl", fresh.url());
         exchange.setVariable("segmentChecksum", fresh.checksum());

@@ -121,8 +121,18 @@ public class AdminRoutes {
             rateLimiter.setLimit(config.rateLimit().perHour());
             rateLimiter.reset();
             faults.reset();
+            authenticator.restoreAll();
             return overview();
         }));
+        // Revoking a key in Users and Access: App Store Connect then answers 401 NOT_AUTHORIZED to its tokens (reset restores it).
+        router.route(HttpMethod.POST, "/simulator/keys/:keyId/revoke").blockingHandler(ctx -> {
+            String keyId = ctx.pathParam("keyId");
+            if (!authenticator.revoke(keyId)) {
+                ctx.response().setStatusCode(404).putHeader("Content-Type", "text/plain").end("No key '" + keyId + "' is configured\n");
+                return;
+            }
+            reply(ctx, () -> Map.of("revoked", authenticator.revoked()));
+        });
         router.route(HttpMethod.POST, "/simulator/token").blockingHandler(ctx -> {
             String keyId = ctx.queryParams().get("keyId");
             if (keyId == null) {
@@ -167,6 +177,7 @@ public class AdminRoutes {
         Map<String, String> keys = new LinkedHashMap<>();
         config.keys().forEach((k, v) -> keys.put(k, v.role().name()));
         out.put("keys", keys);
+        out.put("revokedKeys", authenticator.revoked());
         out.put("apps", world.apps());
         out.put("now", clock.now());
         out.put("today", clock.today());

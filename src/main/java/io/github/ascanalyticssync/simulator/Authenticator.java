@@ -47,6 +47,8 @@ public class Authenticator {
 
     private final SimulatorConfig config;
     private final Map<String, Key> keys = new HashMap<>();
+    /** Keys revoked through the admin API: App Store Connect answers 401 NOT_AUTHORIZED to their tokens. */
+    private final java.util.Set<String> revoked = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ObjectMapper json = new ObjectMapper();
 
     public Authenticator(SimulatorConfig config) {
@@ -64,7 +66,8 @@ public class Authenticator {
             SignedJWT jwt = SignedJWT.parse(authorization.substring("Bearer ".length()).trim());
             JWSHeader header = jwt.getHeader();
             Key key = header.getKeyID() == null ? null : keys.get(header.getKeyID());
-            if (!JWSAlgorithm.ES256.equals(header.getAlgorithm()) || !JOSEObjectType.JWT.equals(header.getType()) || key == null) {
+            if (!JWSAlgorithm.ES256.equals(header.getAlgorithm()) || !JOSEObjectType.JWT.equals(header.getType()) || key == null
+                    || revoked.contains(key.id())) {
                 throw ApiError.notAuthorized();
             }
             // ECDSAVerifier rejects any signature that is not the 64-byte JOSE r||s form (a DER signature fails).
@@ -141,6 +144,24 @@ public class Authenticator {
             }
         }
         throw ApiError.notAuthorized();
+    }
+
+    /** Revokes a key (as Users and Access does): every later token it signs is refused. False for an unknown key. */
+    public boolean revoke(String keyId) {
+        if (!keys.containsKey(keyId)) {
+            return false;
+        }
+        revoked.add(keyId);
+        return true;
+    }
+
+    /** The revoked keys are valid again (the simulator's reset). */
+    public void restoreAll() {
+        revoked.clear();
+    }
+
+    public java.util.Set<String> revoked() {
+        return java.util.Set.copyOf(revoked);
     }
 
     /** Mints a token with a demo key whose private key the simulator knows (for curl and first steps). */

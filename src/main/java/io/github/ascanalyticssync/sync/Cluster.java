@@ -45,6 +45,14 @@ public class Cluster {
         return (int) (crc.getValue() % shards);
     }
 
+    /**
+     * What an app is hashed by: {@code <key>/<app id>}, so that the apps of several keys spread over the shards by key
+     * and app; the app id alone for the single key {@code default}, so that a single-key cluster keeps its shards.
+     */
+    static String shardKey(String key, String appId) {
+        return KeySettings.DEFAULT.equals(key) ? appId : key + "/" + appId;
+    }
+
     /** The two cluster services (shards competed for at once, and later), stopped with Camel. */
     private final List<CamelClusterService> services = new ArrayList<>();
 

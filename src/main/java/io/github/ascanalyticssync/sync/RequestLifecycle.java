@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 
 import io.github.ascanalyticssync.api.ApiStats;
 import io.github.ascanalyticssync.api.AppStoreConnectException;
+import io.github.ascanalyticssync.api.ApiKeys;
 import io.github.ascanalyticssync.api.AscApi;
 import io.github.ascanalyticssync.api.JsonApi;
 import io.github.ascanalyticssync.ledger.StateStore;
@@ -50,6 +51,9 @@ public class RequestLifecycle {
     AscApi api;
 
     @Inject
+    ApiKeys keys;
+
+    @Inject
     RunTally run;
 
     @Inject
@@ -78,6 +82,7 @@ public class RequestLifecycle {
         List<JsonApi.Resource> requests = exchange.getVariable(LISTED, List.class);
         exchange.removeVariable(LISTED);
         List<JsonApi.Resource> all = requests == null ? List.of() : requests;
+        KeySettings.Key key = keys.of(exchange);
         List<Walked> walk = new ArrayList<>();
         List<JsonApi.Resource> ongoing = ofType(all, ONGOING);
         JsonApi.Resource active = firstActive(ongoing);
@@ -91,7 +96,7 @@ public class RequestLifecycle {
             LOG.infof("App %s: report request %s was stopped for inactivity; delivering everything it still serves before it is replaced",
                     appId, ongoing.get(0).id());
         } else {
-            String created = ongoingRequest(appId);
+            String created = ongoingRequest(key, appId);
             if (created != null) {
                 walk.add(new Walked(created, ONGOING, false));
                 status.request(appId, "active " + created + " (created " + apiStats.serverToday() + ")");
@@ -100,7 +105,7 @@ public class RequestLifecycle {
             }
         }
         if (config.sync().snapshot()) {
-            String snapshot = snapshotRequest(appId, all);
+            String snapshot = snapshotRequest(key, appId, all);
             if (snapshot != null) {
                 walk.add(new Walked(snapshot, SNAPSHOT, false));
             }
@@ -130,26 +135,27 @@ public class RequestLifecycle {
             }
         }
         String drained = stopped.get(0).id();
+        KeySettings.Key key = keys.of(exchange);
         long delivered = stopped.stream().mapToLong(r -> run.deliveredFrom(r.id())).sum();
-        if (config.sync().readOnly() || !config.sync().replaceStopped()) {
+        if (key.readOnly() || !config.sync().replaceStopped()) {
             status.request(appId, "stopped for inactivity " + drained + ", drained; waiting for an Admin key to replace it");
             run.appWithoutRequest(appId, "its ONGOING report request " + drained + " was stopped for inactivity and is drained ("
                     + delivered + " segment(s) delivered from it in this sync); no new data comes until an Admin key replaces it"
-                    + (config.sync().readOnly() ? " (this key is read-only, asc.sync.read-only=true)" : " (asc.sync.replace-stopped=false)"));
+                    + (key.readOnly() ? " (this key is read-only, " + key.setting("read-only") + "=true)" : " (asc.sync.replace-stopped=false)"));
             return;
         }
         try {
             for (Walked request : stopped) {
-                api.delete("/v1/analyticsReportRequests/" + request.id());
+                api.delete(key.name(), "/v1/analyticsReportRequests/" + request.id());
             }
-            String id = create(appId, ONGOING);
+            String id = create(key, appId, ONGOING);
             status.request(appId, "active " + id + " (replaced the drained " + drained + " on " + apiStats.serverToday() + ")");
             LOG.infof("App %s: report request %s, stopped for inactivity, is drained (%d segment(s) delivered from it in this sync) and"
                     + " replaced by %s. Data after its last processing date comes only from the new request, whose first reports Apple"
                     + " publishes one to two days from now; to fill the gap, run once with asc.sync.snapshot=true (a ONE_TIME_SNAPSHOT, %s)",
                     appId, drained, delivered, id, snapshotChance(appId));
         } catch (AppStoreConnectException e) {
-            if (e.status() == 409 && firstActive(ofType(listAgain(appId), ONGOING)) != null) {
+            if (e.status() == 409 && firstActive(ofType(listAgain(key, appId), ONGOING)) != null) {
                 LOG.infof("App %s: another sync replaced the stopped request meanwhile", appId);
                 return;
             }
@@ -165,19 +171,20 @@ public class RequestLifecycle {
     }
 
     /** No ONGOING request at all: create it (Admin key), or say why not. */
-    private String ongoingRequest(String appId) {
-        if (config.sync().readOnly()) {
-            run.appWithoutRequest(appId, "it has no ONGOING report request, and asc.sync.read-only=true; an Admin key must create it once");
+    private String ongoingRequest(KeySettings.Key key, String appId) {
+        if (key.readOnly()) {
+            run.appWithoutRequest(appId, "it has no ONGOING report request, and " + key.setting("read-only")
+                    + "=true; an Admin key must create it once");
             return null;
         }
         try {
-            String id = create(appId, ONGOING);
+            String id = create(key, appId, ONGOING);
             LOG.infof("App %s: created ONGOING report request %s; Apple publishes its first reports one to two days later", appId, id);
             return id;
         } catch (AppStoreConnectException e) {
             if (e.status() == 409) {
                 // another replica or sync created it meanwhile: use that one
-                JsonApi.Resource raced = firstActive(ofType(listAgain(appId), ONGOING));
+                JsonApi.Resource raced = firstActive(ofType(listAgain(key, appId), ONGOING));
                 if (raced != null) {
                     LOG.infof("App %s: another sync created the ONGOING request %s meanwhile; using it", appId, raced.id());
                     return raced.id();
@@ -195,13 +202,13 @@ public class RequestLifecycle {
      * once-per-31-days rule allows (the date of this installation's last request is kept in the state store, so a
      * refused POST is not repeated every sync).
      */
-    private String snapshotRequest(String appId, List<JsonApi.Resource> all) {
+    private String snapshotRequest(KeySettings.Key key, String appId, List<JsonApi.Resource> all) {
         List<JsonApi.Resource> snapshots = ofType(all, SNAPSHOT);
         if (!snapshots.isEmpty()) {
             return snapshots.get(0).id();
         }
-        if (config.sync().readOnly()) {
-            run.appWithoutRequest(appId, "it has no ONE_TIME_SNAPSHOT request, and asc.sync.read-only=true: an Admin key must create it");
+        if (key.readOnly()) {
+            run.appWithoutRequest(appId, "it has no ONE_TIME_SNAPSHOT request, and " + key.setting("read-only") + "=true: an Admin key must create it");
             return null;
         }
         LocalDate today = apiStats.serverToday();
@@ -215,14 +222,14 @@ public class RequestLifecycle {
             return null;
         }
         try {
-            String id = create(appId, SNAPSHOT);
+            String id = create(key, appId, SNAPSHOT);
             state.put(askedKey, today.toString());
             LOG.infof("App %s: created ONE_TIME_SNAPSHOT report request %s; Apple publishes its history within a day or two, "
                     + "delivered by the syncs that run with asc.sync.snapshot=true from then on", appId, id);
             return id;
         } catch (AppStoreConnectException e) {
             if (e.status() == 409) {
-                List<JsonApi.Resource> raced = ofType(listAgain(appId), SNAPSHOT);
+                List<JsonApi.Resource> raced = ofType(listAgain(key, appId), SNAPSHOT);
                 if (!raced.isEmpty()) {
                     return raced.get(0).id();
                 }
@@ -247,16 +254,16 @@ public class RequestLifecycle {
         return null;
     }
 
-    private String create(String appId, String accessType) {
-        JsonApi.Document created = api.post("/v1/analyticsReportRequests", Map.of("data", Map.of("type", "analyticsReportRequests",
+    private String create(KeySettings.Key key, String appId, String accessType) {
+        JsonApi.Document created = api.post(key.name(), "/v1/analyticsReportRequests", Map.of("data", Map.of("type", "analyticsReportRequests",
                 "attributes", Map.of("accessType", accessType),
                 "relationships", Map.of("app", Map.of("data", Map.of("type", "apps", "id", appId))))));
         return created.data().get(0).id();
     }
 
     /** After a 409: the app's requests once more (one page holds them all: an app has at most a few). */
-    private List<JsonApi.Resource> listAgain(String appId) {
-        return api.get("/v1/apps/" + appId + "/analyticsReportRequests?limit=200&fields%5BanalyticsReportRequests%5D=accessType,stoppedDueToInactivity")
+    private List<JsonApi.Resource> listAgain(KeySettings.Key key, String appId) {
+        return api.get(key.name(), "/v1/apps/" + appId + "/analyticsReportRequests?limit=200&fields%5BanalyticsReportRequests%5D=accessType,stoppedDueToInactivity")
                 .data();
     }
 

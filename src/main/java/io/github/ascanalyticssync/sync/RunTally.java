@@ -16,6 +16,8 @@ import jakarta.inject.Named;
 import org.apache.camel.Exchange;
 import org.jboss.logging.Logger;
 
+import io.github.ascanalyticssync.api.ApiKeys;
+import io.github.ascanalyticssync.api.AppStoreConnectException;
 import io.github.ascanalyticssync.api.JsonApi;
 import io.github.ascanalyticssync.destination.Destinations;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -45,6 +47,9 @@ public class RunTally {
 
     @Inject
     Destinations destinations;
+
+    @Inject
+    ApiKeys keys;
 
     private final AtomicLong newSegments = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
@@ -201,6 +206,18 @@ public class RunTally {
         failedApps.add(appId);
     }
 
+    /**
+     * Apps of a key not walked in this sync (its credentials, or App Store Connect refused it): nothing of theirs was
+     * listed, so no instance counts as gone from App Store Connect either.
+     */
+    void keyProblem(String appId, String problem) {
+        walkFailed = true;
+        problems.add(problem);
+        if (appId != null) {
+            failedApps.add(appId);
+        }
+    }
+
     public void appWithoutRequest(String appId, String why) {
         problem(appId, "app " + appId + ": " + why);
         LOG.warnf("Skipping app %s: %s", appId, why);
@@ -237,9 +254,15 @@ public class RunTally {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         Object where = exchange.getProperty(Exchange.FAILURE_ROUTE_ID);
         Object appId = exchange.getVariable("appId");
+        String key = exchange.getVariable(ApiKeys.VARIABLE, String.class);
         walkFailed = true;
         failedRun(exchange);
-        String whose = appId == null ? "" : " for app " + appId;
+        String whose = (appId == null ? "" : " for app " + appId) + (key == null ? "" : keys.key(key).label());
+        if (key != null && e instanceof AppStoreConnectException refusal && (refusal instanceof AppStoreConnectException.NotAuthorized
+                || refusal.status() == 403 && refusal.endpoint() != null && refusal.endpoint().startsWith("GET "))) {
+            // the key itself is refused (revoked, or without access): its other apps are reported without calling in vain
+            keys.refuse(key, refusal.getMessage());
+        }
         problems.add(where + whose + ": " + (e == null ? "failed" : e.getMessage()));
         LOG.errorf("%s failed after its retries%s, left for the next sync: %s", where, whose, e == null ? "" : e.getMessage());
     }

@@ -17,7 +17,7 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 
-import io.github.ascanalyticssync.token.TokenIssuer;
+import io.github.ascanalyticssync.api.ApiKeys;
 
 /**
  * Health at {@code /q/health/live} and {@code /q/health/ready}.
@@ -114,7 +114,7 @@ public class SyncHealth {
         SyncStartup startup;
 
         @Inject
-        TokenIssuer tokens;
+        ApiKeys keys;
 
         @Inject
         SyncHealth health;
@@ -140,12 +140,25 @@ public class SyncHealth {
             if (!startup.checksPassed()) {
                 return r.down().withData("configuration", "the start-up checks have not passed (see the log)").build();
             }
-            try {
-                tokens.token();
-            } catch (RuntimeException e) {
-                return r.down().withData("token", "no token can be minted: " + e.getMessage()).build();
+            // several keys: each one's state under key.<name>; the pod is unready only when no key can make a token
+            Map<String, String> byKey = new TreeMap<>();
+            for (KeySettings.Key key : keys.all()) {
+                String problem = keys.credentialsProblem(key.name()).map(p -> "no token can be minted: " + p).orElse(null);
+                String refused = keys.refusal(key.name()).map(p -> "refused by App Store Connect in the last sync: " + p).orElse(null);
+                byKey.put(key.name(), problem != null ? problem : refused != null ? refused : "can be minted");
             }
-            r.up().withData("configuration", "valid").withData("token", "can be minted");
+            if (!keys.several()) {
+                String token = byKey.values().iterator().next();
+                if (token.startsWith("no token")) {
+                    return r.down().withData("token", token).build();
+                }
+                r.up().withData("configuration", "valid").withData("token", token);
+            } else {
+                boolean any = byKey.values().stream().anyMatch(v -> !v.startsWith("no token"));
+                r.status(any).withData("configuration", "valid");
+                byKey.forEach((name, state) -> r.withData("key." + name, state.startsWith("no token") || state.startsWith("refused") ? state
+                        : "token can be minted"));
+            }
             health.destinations(destinations.names()).forEach((name, state) -> r.withData("destination." + name, state));
             if (config.state().store() == SyncConfig.Store.JDBC) {
                 try {

@@ -5,10 +5,12 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -19,6 +21,7 @@ import org.apache.camel.Variable;
 import org.apache.camel.quarkus.main.events.BeforeStop;
 import org.jboss.logging.Logger;
 
+import io.github.ascanalyticssync.api.ApiKeys;
 import io.github.ascanalyticssync.api.ApiStats;
 import io.github.ascanalyticssync.destination.Destinations;
 import io.github.ascanalyticssync.destination.Staging;
@@ -74,6 +77,9 @@ public class SyncRun {
     @Inject
     SyncStatus status;
 
+    @Inject
+    ApiKeys keys;
+
     /**
      * One sync at a time. A semaphore, not a lock: an asynchronous sink (Kafka) may finish the sync on another thread
      * than the one that began it. In clustered mode the shards a replica leads wait for each other's turn.
@@ -87,8 +93,8 @@ public class SyncRun {
     private volatile Integer shard;
 
     /**
-     * Starts a sync and returns the configured apps ({@code asc.sync.app-ids}); none when every app the key can see is
-     * to be synced ({@link #discoversApps}). In clustered mode (variable {@code shard}) shards wait for each other.
+     * Starts a sync and returns the names of the keys to walk, one after the other (route {@code asc-key}). In
+     * clustered mode (variable {@code shard}) shards wait for each other.
      */
     public List<String> begin(@Variable("shard") Integer shard) throws InterruptedException {
         if (!startup.awaitChecks()) {
@@ -105,6 +111,7 @@ public class SyncRun {
             throw new IllegalStateException("A sync is already running");
         }
         tally.reset();
+        keys.syncStarted();
         destinations.syncStarted();
         staging.sweep();
         status.syncStarted();
@@ -113,27 +120,36 @@ public class SyncRun {
         destinationHealth.syncStarted();
         started = Instant.now();
         callsAtStart = apiStats.callsByEndpoint();
-        List<String> configured = config.sync().appIds().orElse(List.of());
-        LOG.infof("Sync started: %s%s", configured.isEmpty() ? "every app the key can see" : configured.size() + " app(s)",
-                shard == null ? "" : ", those of shard " + shard);
-        return configured;
+        List<KeySettings.Key> all = keys.all();
+        String apps = all.stream().map(k -> (keys.several() ? "key " + k.name() + ": " : "")
+                + (k.appIds().isEmpty() ? "every app the key can see" : k.appIds().size() + " app(s)")).collect(Collectors.joining("; "));
+        LOG.infof("Sync started: %s%s", apps, shard == null ? "" : ", those of shard " + shard);
+        return all.stream().map(KeySettings.Key::name).toList();
     }
 
-    /** True when no apps are configured: the walk lists every app the key can see. */
-    public boolean discoversApps() {
-        return config.sync().appIds().orElse(List.of()).isEmpty();
-    }
-
-    /** Whether this sync walks the app: not when excluded, nor, in clustered mode, when it is in another shard. */
-    public boolean takesApp(@Variable("appId") String appId) {
-        if (config.sync().excludeAppIds().orElse(List.of()).contains(appId)) {
+    /**
+     * Whether this sync walks the app: not when excluded for its key, when another key walked it already in this sync
+     * (app ids are global: one app, one ledger), when App Store Connect refused the key in this sync (reported, no
+     * call), nor, in clustered mode, when the app is in another shard (the shard hash includes the key's name).
+     */
+    public boolean takesApp(@Variable("appId") String appId, @Variable(ApiKeys.VARIABLE) String keyName) {
+        KeySettings.Key key = keyName == null ? keys.all().get(0) : keys.key(keyName);
+        if (key.excludeAppIds().contains(appId)) {
             return false;
         }
         Integer s = shard;
-        if (s != null && Cluster.shardOf(appId, config.cluster().shards()) != s) {
+        if (s != null && Cluster.shardOf(Cluster.shardKey(key.name(), appId), config.cluster().shards()) != s) {
             return false;
         }
-        walkedApps.add(appId);
+        if (!walkedApps.add(appId)) {
+            LOG.debugf("App %s%s was synced through another key in this sync already", appId, key.label());
+            return false;
+        }
+        Optional<String> refused = keys.refusal(key.name());
+        if (refused.isPresent()) {
+            tally.keyProblem(appId, "app " + appId + key.label() + ": not synced, App Store Connect refused the key in this sync: " + refused.get());
+            return false;
+        }
         return true;
     }
 

@@ -13,7 +13,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.github.ascanalyticssync.api.AppStoreConnectProducers;
-import io.github.ascanalyticssync.token.TokenIssuer;
+import io.github.ascanalyticssync.api.ApiKeys;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;
@@ -39,7 +39,7 @@ public class SyncStartup {
     SyncConfig config;
 
     @Inject
-    TokenIssuer tokens;
+    ApiKeys keys;
 
     @Inject
     SyncStatus status;
@@ -94,13 +94,39 @@ public class SyncStartup {
         }
         try {
             validate(config);
-            tokens.token(); // reads and checks the key now: a bad key stops the start
+            checkKeys();
             passed = true;
         } finally {
             checked.countDown();
         }
         LOG.infof("Sync %s against %s; destinations under routes/; state in %s", config.sync().mode() == SyncConfig.Mode.ONE_SHOT
                 ? "once (one-shot)" : "every " + config.sync().interval(), config.api().baseUrl().orElse(AppStoreConnectProducers.APPLE_BASE_URL), config.state().dir().toAbsolutePath());
+    }
+
+    /**
+     * Reads and checks the keys now. The single key: any problem stops the start. Several keys: a bad name or a
+     * missing setting stops the start; a key whose .p8 cannot be read is logged, and its apps are reported not synced
+     * by every sync until it is fixed, while the other keys sync; when no key can make a token, the start stops.
+     */
+    private void checkKeys() {
+        List<KeySettings.Key> all = keys.all();
+        if (!keys.several()) {
+            keys.issuer(all.get(0).name()).token();
+            return;
+        }
+        for (KeySettings.Key key : all) {
+            boolean given = key.keyId().isPresent() && (key.individual() || key.issuerId().isPresent())
+                    && (key.privateKey().isPresent() || key.privateKeyPath().isPresent());
+            if (!given) {
+                key.credentials(); // throws the sentence that names the missing setting
+            }
+        }
+        List<String> broken = all.stream().map(k -> keys.credentialsProblem(k.name()).map(p -> "key " + k.name() + ": " + p))
+                .flatMap(java.util.Optional::stream).toList();
+        if (broken.size() == all.size()) {
+            throw new io.github.ascanalyticssync.token.InvalidCredentialsException("No App Store Connect key can make a token; " + broken.get(0));
+        }
+        broken.forEach(p -> LOG.errorf("%s; its apps are reported not synced until it is fixed, the other keys sync", p));
     }
 
     /** Whether the start-up checks have run and passed (readiness). */

@@ -7,6 +7,8 @@ import jakarta.inject.Named;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
+import io.github.ascanalyticssync.api.ApiKeys;
+
 /**
  * The token step of routes/asc-api.yaml: {@code Authorization: Bearer <ES256 JWT>} for the one call that follows,
  * reused until shortly before it expires. The route removes the header again right after the call.
@@ -16,10 +18,11 @@ import org.apache.camel.Processor;
 public class ApiToken implements Processor {
 
     @Inject
-    TokenIssuer tokens;
+    ApiKeys keys;
 
+    /** With the token of the walk's key (variable {@code ascKey}): one token issuer, and one token cache, per key. */
     @Override
     public void process(Exchange exchange) {
-        exchange.getMessage().setHeader("Authorization", "Bearer " + tokens.token());
+        exchange.getMessage().setHeader("Authorization", "Bearer " + keys.token(exchange));
     }
 }

@@ -124,43 +124,52 @@ public final class TokenIssuer {
      */
     public static Credentials credentials(Optional<String> keyId, Optional<String> issuerId, boolean individual, Optional<String> pem,
             Optional<String> path) {
-        String kid = keyId.map(String::trim).filter(s -> !s.isEmpty())
-                .orElseThrow(() -> new InvalidCredentialsException("asc.api.key-id is not set: give the key id of your App Store Connect API key (ASC_KEY_ID)"));
+        return credentials("asc.api.", "ASC_", keyId, issuerId, individual, pem, path);
+    }
+
+    /**
+     * The same for one of several keys: messages name its settings ({@code settings} + {@code key-id}, e.g.
+     * {@code asc.keys.team-a.key-id}) and environment variables ({@code env} + {@code KEY_ID}).
+     */
+    public static Credentials credentials(String settings, String env, Optional<String> keyId, Optional<String> issuerId, boolean individual,
+            Optional<String> pem, Optional<String> path) {
+        String kid = keyId.map(String::trim).filter(s -> !s.isEmpty()).orElseThrow(() -> new InvalidCredentialsException(
+                settings + "key-id is not set: give the key id of your App Store Connect API key (" + env + "KEY_ID)"));
         Optional<String> issuer = issuerId.map(String::trim).filter(s -> !s.isEmpty());
         if (!individual && issuer.isEmpty()) {
-            throw new InvalidCredentialsException(
-                    "asc.api.issuer-id is not set: give your team's issuer id (ASC_ISSUER_ID), or set asc.api.individual-key=true for an individual key");
+            throw new InvalidCredentialsException(settings + "issuer-id is not set: give your team's issuer id (" + env + "ISSUER_ID), or set "
+                    + settings + "individual-key=true for an individual key");
         }
         String text;
         String setting;
         if (pem.filter(s -> !s.isBlank()).isPresent()) {
             text = pem.get();
-            setting = "asc.api.private-key";
+            setting = settings + "private-key";
         } else if (path.filter(s -> !s.isBlank()).isPresent()) {
-            setting = "asc.api.private-key-path";
-            text = read(path.get().trim());
+            setting = settings + "private-key-path";
+            text = read(setting, path.get().trim());
         } else {
-            throw new InvalidCredentialsException(
-                    "Neither asc.api.private-key-path nor asc.api.private-key is set: give the path of your .p8 file (ASC_PRIVATE_KEY_PATH) or its PEM text (ASC_PRIVATE_KEY)");
+            throw new InvalidCredentialsException("Neither " + settings + "private-key-path nor " + settings + "private-key is set: give the path"
+                    + " of your .p8 file (" + env + "PRIVATE_KEY_PATH) or its PEM text (" + env + "PRIVATE_KEY)");
         }
         return new Credentials(kid, issuer, individual, parse(text, setting));
     }
 
-    private static String read(String path) {
+    private static String read(String setting, String path) {
         try {
             if (path.startsWith("classpath:")) {
                 try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(path.substring("classpath:".length()))) {
                     if (in == null) {
-                        throw new InvalidCredentialsException("asc.api.private-key-path names " + path + ", which is not on the classpath");
+                        throw new InvalidCredentialsException(setting + " names " + path + ", which is not on the classpath");
                     }
                     return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
                 }
             }
             return Files.readString(Path.of(path), StandardCharsets.US_ASCII);
         } catch (NoSuchFileException e) {
-            throw new InvalidCredentialsException("asc.api.private-key-path names " + path + ", which does not exist");
+            throw new InvalidCredentialsException(setting + " names " + path + ", which does not exist");
         } catch (IOException | java.io.UncheckedIOException e) {
-            throw new InvalidCredentialsException("asc.api.private-key-path names " + path + ", which cannot be read (" + e.getClass().getSimpleName() + ")");
+            throw new InvalidCredentialsException(setting + " names " + path + ", which cannot be read (" + e.getClass().getSimpleName() + ")");
         }
     }
 

@@ -1,0 +1,141 @@
+package io.github.ascanalyticssync.api;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.apache.camel.Exchange;
+import org.eclipse.microprofile.config.Config;
+
+import io.github.ascanalyticssync.sync.KeySettings;
+import io.github.ascanalyticssync.sync.SyncConfig;
+import io.github.ascanalyticssync.token.InvalidCredentialsException;
+import io.github.ascanalyticssync.token.TokenIssuer;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * The App Store Connect keys at work ({@link KeySettings}): per key one token issuer (and its token cache) and one
+ * rate budget, chosen by the walk's variable {@code ascKey}, set at the top of each key's part of the sync. Also what
+ * went wrong with a key in the sync in flight (a key App Store Connect refused), so that its other apps are reported
+ * at once instead of called in vain.
+ */
+// routes/asc-api.yaml calls its methods by name, also in a native image
+@RegisterForReflection
+@ApplicationScoped
+@Named("ascKeys")
+public class ApiKeys {
+
+    /** The exchange variable that names the key of the walk. */
+    public static final String VARIABLE = "ascKey";
+
+    @Inject
+    SyncConfig config;
+
+    @Inject
+    Config settings;
+
+    @Inject
+    AppStoreConnectProducers producers;
+
+    private Map<String, KeySettings.Key> keys;
+    private final Map<String, TokenIssuer> issuers = new ConcurrentHashMap<>();
+    private final Map<String, RateBudget> budgets = new ConcurrentHashMap<>();
+    private final Map<String, String> refused = new ConcurrentHashMap<>();
+
+    @PostConstruct
+    void read() {
+        Map<String, KeySettings.Key> byName = new LinkedHashMap<>();
+        KeySettings.read(settings, config).forEach(k -> byName.put(k.name(), k));
+        keys = byName;
+    }
+
+    public List<KeySettings.Key> all() {
+        return List.copyOf(keys.values());
+    }
+
+    public boolean several() {
+        return keys.size() > 1 || !keys.containsKey(KeySettings.DEFAULT);
+    }
+
+    public KeySettings.Key key(String name) {
+        KeySettings.Key k = keys.get(name);
+        if (k == null) {
+            throw new IllegalStateException("No App Store Connect key named '" + name + "' is configured (asc.keys)");
+        }
+        return k;
+    }
+
+    /** The key of the walk (variable {@code ascKey}); the single key when the variable is unset. */
+    public KeySettings.Key of(Exchange exchange) {
+        String name = exchange.getVariable(VARIABLE, String.class);
+        if (name == null) {
+            if (keys.size() != 1) {
+                throw new IllegalStateException("An App Store Connect call without the variable " + VARIABLE + ", with several keys configured");
+            }
+            return keys.values().iterator().next();
+        }
+        return key(name);
+    }
+
+    /** The key's token issuer; its credentials are read on first use, and a problem is one sentence naming the setting. */
+    public TokenIssuer issuer(String name) {
+        return issuers.computeIfAbsent(name, n -> {
+            SyncConfig.Api api = config.api();
+            return new TokenIssuer(key(n).credentials(), api.tokenLifetime(), api.tokenRefreshMargin(), Clock.systemUTC());
+        });
+    }
+
+    /** Why no token can be made with the key (an unreadable or missing .p8, a missing setting), or empty. */
+    public Optional<String> credentialsProblem(String name) {
+        try {
+            issuer(name).token();
+            return Optional.empty();
+        } catch (InvalidCredentialsException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    public RateBudget budget(String name) {
+        return budgets.computeIfAbsent(name, n -> producers.rateBudget(n, key(n).callsPerWindow()));
+    }
+
+    /** The rate budget step of routes/asc-api.yaml: waits until the key's budget allows one more call. */
+    public long[] acquire(Exchange exchange) {
+        return budget(of(exchange).name()).acquire();
+    }
+
+    /** After the call, counted against the key's budget until a window after it ended. */
+    public void done(Exchange exchange) {
+        long[] ticket = exchange.getVariable("ascTicket", long[].class);
+        if (ticket != null) {
+            budget(of(exchange).name()).done(ticket);
+        }
+    }
+
+    /** The token step of routes/asc-api.yaml, with the key of the walk. */
+    public String token(Exchange exchange) {
+        return issuer(of(exchange).name()).token();
+    }
+
+    /** App Store Connect refused the key in this sync (401 after a fresh token): its other apps are not called. */
+    public void refuse(String name, String why) {
+        refused.putIfAbsent(name, why);
+    }
+
+    public Optional<String> refusal(String name) {
+        return Optional.ofNullable(refused.get(name));
+    }
+
+    /** A new sync: refusals are forgotten. (Credentials that could not be read are read again at each use anyway.) */
+    public void syncStarted() {
+        refused.clear();
+    }
+}
