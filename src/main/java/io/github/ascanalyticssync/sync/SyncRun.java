@@ -15,6 +15,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
+import org.apache.camel.Exchange;
 import org.apache.camel.Variable;
 import org.apache.camel.quarkus.main.events.BeforeStop;
 import org.jboss.logging.Logger;
@@ -90,9 +91,11 @@ public class SyncRun {
      * Starts a sync and returns the configured apps ({@code asc.sync.app-ids}); none when every app the key can see is
      * to be synced ({@link #discoversApps}). In clustered mode (variable {@code shard}) shards wait for each other.
      */
-    public List<String> begin(@Variable("shard") Integer shard) throws InterruptedException {
+    public List<String> begin(@Variable("shard") Integer shard, Exchange exchange) throws InterruptedException {
         if (!startup.awaitChecks()) {
-            throw new IllegalStateException("The start-up checks failed; no sync runs");
+            // the failed check logged its one line and the application is stopping
+            exchange.setRouteStop(true);
+            return List.of();
         }
         if (shard != null) {
             // this replica's other shards first; a replica that is stopping leaves the shard to its next leader
@@ -102,7 +105,10 @@ public class SyncRun {
                 }
             }
         } else if (!running.tryAcquire()) {
-            throw new IllegalStateException("A sync is already running");
+            // a timer tick while the previous sync still runs: nothing is wrong, the tick is simply skipped
+            LOG.infof("A sync is still running (started %s): this tick is skipped", started);
+            exchange.setRouteStop(true);
+            return List.of();
         }
         tally.reset();
         destinations.syncStarted();
