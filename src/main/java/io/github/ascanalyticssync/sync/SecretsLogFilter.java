@@ -45,6 +45,7 @@ public final class SecretsLogFilter implements Filter {
     private static final Pattern PEM = Pattern.compile("-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(-----END [A-Z ]*PRIVATE KEY-----|$)", Pattern.DOTALL);
 
     private volatile List<String> secrets;
+    private volatile Config secretsOf;
     private final ThreadLocal<Boolean> inside = new ThreadLocal<>();
 
     @Override
@@ -123,15 +124,23 @@ public final class SecretsLogFilter implements Filter {
         return root;
     }
 
-    /** The configured secret values, longest first (read once, when the first line is logged after the configuration exists). */
+    /** The configured secret values, longest first (read again whenever the configuration is another one: a restart in tests). */
     private List<String> secrets() {
+        inside.set(true);
+        Config config;
+        try {
+            config = ConfigProvider.getConfig();
+        } catch (RuntimeException e) {
+            return List.of(); // the configuration is not ready yet: the patterns still apply
+        } finally {
+            inside.remove();
+        }
         List<String> s = secrets;
-        if (s != null) {
+        if (s != null && config == secretsOf) {
             return s;
         }
         inside.set(true);
         try {
-            Config config = ConfigProvider.getConfig();
             List<String> found = new ArrayList<>();
             for (String name : config.getPropertyNames()) {
                 if (SECRET_KEY.matcher(name).matches() && !PATH_KEY.matcher(name).matches()) {
@@ -157,6 +166,7 @@ public final class SecretsLogFilter implements Filter {
             inside.remove();
         }
         secrets = s;
+        secretsOf = config;
         return s;
     }
 
