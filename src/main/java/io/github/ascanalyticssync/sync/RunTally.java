@@ -282,7 +282,8 @@ public class RunTally {
                     : "destination " + destination + ": no space left on device in its folder (" + error + "); free space there; what it lacks"
                             + " goes there on the next sync";
             lastErrors.put(destination, error);
-            if (LocalDisk.firstTime("destination " + destination + " " + setting, error)) {
+            // the state folder is said once, whoever met it first (a download, the ledger of a delivery)
+            if (LocalDisk.firstTime(ledger ? "asc.state.dir" : "destination " + destination + " " + setting, error)) {
                 LOG.error(error);
             } else {
                 LOG.debugf("Destination %s could not take %s %s: %s", destination, kind, exchange.getMessage().getHeader("file"), error);
