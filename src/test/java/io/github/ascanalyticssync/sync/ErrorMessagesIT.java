@@ -31,10 +31,14 @@ class ErrorMessagesIT {
     Path work;
 
     private AppProcess.Result start(Map<String, String> settings) throws Exception {
+        return start(settings, 120);
+    }
+
+    private AppProcess.Result start(Map<String, String> settings, long timeoutSeconds) throws Exception {
         Map<String, String> properties = new HashMap<>(Map.of("asc.state.dir", work.resolve("state").toString(),
                 "asc.destinations.local.path", work.resolve("reports").toString(), "quarkus.http.port", "0"));
         properties.putAll(settings);
-        return AppProcess.run(List.of("-Xmx256m"), properties, work, 120);
+        return AppProcess.run(List.of("-Xmx256m"), properties, work, timeoutSeconds);
     }
 
     private static Map<String, String> withKey(String... more) {
@@ -159,7 +163,7 @@ class ErrorMessagesIT {
             }
             AppProcess.Result result = start(Map.of("quarkus.profile", "dev", "asc.simulator.api-port", String.valueOf(api),
                     "asc.simulator.storage-port", String.valueOf(storage), "asc.sync.mode", "one-shot", "asc.state.dir",
-                    disk.resolve("state").toString(), "asc.sync.retry-delay-ms", "10", "asc.sync.app-ids", "9898727089"));
+                    disk.resolve("state").toString(), "asc.sync.retry-delay-ms", "10", "asc.sync.app-ids", "9898727089"), 600);
             String out = result.output();
             assertEquals(1, result.exitCode(), out);
             List<String> full = out.lines().filter(l -> l.contains(" ERROR ") && l.contains("No space left on device in " + disk.resolve("state"))).toList();
