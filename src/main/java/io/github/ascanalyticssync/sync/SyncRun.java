@@ -164,7 +164,7 @@ public class SyncRun {
             Summary s = new Summary(started, Duration.between(started, Instant.now()), n[0], n[1], n[2], n[3], n[4], n[5], tally.problems(),
                     tally.warnings(), calls, apiStats.remaining(), apiStats.limit(), tally.lacking());
             last = s;
-            status.save(s);
+            boolean saved = save(s);
             metrics.syncFinished(s.duration(), s.complete());
             destinationHealth.syncFinished();
             walkedApps.stream().filter(a -> !tally.appFailed(a)).forEach(metrics::appSynced);
@@ -178,13 +178,29 @@ public class SyncRun {
                     l.lastError() == null ? "" : " (its last error: " + l.lastError() + ")"));
             s.problems().forEach(p -> LOG.warnf("Not delivered: %s", p));
             if (config.sync().mode() == SyncConfig.Mode.ONE_SHOT) {
-                int code = s.complete() ? 0 : 1;
+                int code = s.complete() && saved ? 0 : 1;
                 LOG.infof("One-shot sync done, exiting with %d", code);
                 Quarkus.asyncExit(code);
             }
             return s;
         } finally {
             running.release();
+        }
+    }
+
+    /** Records the summary in the state store; a full disk there is said once and does not keep a one-shot run from ending. */
+    private boolean save(Summary s) {
+        try {
+            status.save(s);
+            return true;
+        } catch (RuntimeException e) {
+            String sentence = LocalDisk.isFull(e) ? LocalDisk.writeFailed(config.state().dir(), "asc.state.dir",
+                    new java.io.IOException("No space left on device")).getMessage() : String.valueOf(e.getMessage());
+            if (LocalDisk.firstTime("asc.state.dir", sentence)) {
+                LOG.error(sentence);
+            }
+            LOG.debug("The summary could not be recorded", e);
+            return false;
         }
     }
 
