@@ -108,8 +108,18 @@ public class ApiCall {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String endpoint = exchange.getVariable(ENDPOINT, String.class);
         stats.record(endpoint, 0, null, null);
+        int port = base.getPort() > 0 ? base.getPort() : "http".equals(base.getScheme()) ? 80 : 443;
+        String hostPort = base.getHost() + ":" + port;
+        if (e instanceof java.net.ConnectException || e != null && e.getCause() instanceof java.net.ConnectException) {
+            throw new AppStoreConnectException.Retryable(endpoint, 0, "IO_ERROR", "cannot connect to " + hostPort + " (connection refused;"
+                    + " check asc.api.base-url and that the server runs)", null);
+        }
+        if (e instanceof java.net.UnknownHostException) {
+            throw new AppStoreConnectException.Retryable(endpoint, 0, "IO_ERROR", "cannot connect to " + hostPort + " (unknown host;"
+                    + " check asc.api.base-url and the DNS)", null);
+        }
         String why = e == null ? "no answer" : e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
-        throw new AppStoreConnectException.Retryable(endpoint, 0, "IO_ERROR", base.getHost() + " did not answer (" + why + ")", null);
+        throw new AppStoreConnectException.Retryable(endpoint, 0, "IO_ERROR", hostPort + " did not answer (" + why + ")", null);
     }
 
     /** A 2xx body that is not a JSON:API document: worth another try. */

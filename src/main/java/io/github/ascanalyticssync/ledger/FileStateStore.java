@@ -30,7 +30,8 @@ public final class FileStateStore implements StateStore {
                 p.load(in);
             } catch (IOException | IllegalArgumentException e) {
                 throw new IllegalStateException("The state file " + file.toAbsolutePath() + " cannot be read (" + e.getMessage()
-                        + "); restore it from a backup, or delete it to list every instance in retention again", e);
+                        + "); restore it from a backup, or delete it (the next sync then lists every instance in retention again; the ledgers"
+                        + " keep what was delivered)", e);
             }
             p.forEach((k, v) -> values.put(String.valueOf(k), String.valueOf(v)));
         }
@@ -82,7 +83,7 @@ public final class FileStateStore implements StateStore {
             }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new UncheckedIOException("The state file " + file.toAbsolutePath() + " cannot be written", e);
+            throw new UncheckedIOException("The state file " + file.toAbsolutePath() + " cannot be written (" + e.getMessage() + ")", e);
         }
     }
 }

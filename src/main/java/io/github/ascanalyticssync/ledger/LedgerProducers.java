@@ -107,7 +107,17 @@ public class LedgerProducers {
         repository.setCacheSize(FileLedger.CAPACITY);
         // never truncate: a dropped entry would mean a second delivery
         repository.setMaxFileStoreSize(Long.MAX_VALUE);
-        ServiceHelper.startService(repository);
+        try {
+            ServiceHelper.startService(repository);
+        } catch (RuntimeException e) {
+            Throwable cause = e;
+            while (cause.getCause() != null && cause.getCause() != cause) {
+                cause = cause.getCause();
+            }
+            throw new IllegalStateException("The ledger file " + dir.resolve(name).toAbsolutePath() + " cannot be read (" + cause.getClass().getSimpleName()
+                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage()) + "); restore it from a backup, or delete it (the next sync"
+                    + " then re-delivers everything)", e);
+        }
         return repository;
     }
 }

@@ -18,6 +18,8 @@ import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import io.github.ascanalyticssync.sync.LocalDisk;
+
 /**
  * Downloads a segment from its presigned URL into the staging folder in one pass over the bytes: they go to a
  * temporary file, through an MD5 digest, and to the {@link SegmentCheck} (strict gzip to the end, a header row, the
@@ -67,7 +69,16 @@ public class SegmentDownloader {
     public Staged download(String segmentId, String url, long sizeInBytes, String checksum) throws IOException {
         URI uri = URI.create(url);
         checkAllowed(uri);
-        Files.createDirectories(staging);
+        String full = LocalDisk.knownFull(STATE_DIR);
+        if (full != null) {
+            // the staging folder filled up earlier in this sync: no download that would fail at its first write
+            throw new LocalDisk.WriteFailed(staging.toAbsolutePath().toString(), full, null);
+        }
+        try {
+            Files.createDirectories(staging);
+        } catch (IOException e) {
+            throw LocalDisk.writeFailed(staging, STATE_DIR, e);
+        }
         Path target = staged(segmentId);
         Path partial = staging.resolve("." + segmentId + ".part");
         String where = uri.getHost() + uri.getPath();
@@ -89,14 +100,14 @@ public class SegmentDownloader {
             long received = 0;
             SegmentCheck.Content content;
             try (SegmentCheck check = SegmentCheck.start(checks)) {
-                try (InputStream in = connection.getInputStream(); OutputStream out = Files.newOutputStream(partial)) {
+                try (InputStream in = connection.getInputStream(); OutputStream out = local(() -> Files.newOutputStream(partial))) {
                     boolean more = true;
                     while (more) {
                         byte[] chunk = check.buffer();
                         int n = in.readNBytes(chunk, 0, chunk.length);
                         more = n == chunk.length;
                         md5.update(chunk, 0, n);
-                        out.write(chunk, 0, n);
+                        write(out, chunk, n);
                         received += n;
                         if (received > sizeInBytes) {
                             throw new SegmentDownloadException("Segment " + segmentId + ": more bytes than the announced " + sizeInBytes, false);
@@ -119,7 +130,7 @@ public class SegmentDownloader {
                 throw new SegmentDownloadException("Segment " + segmentId + " " + e.getMessage()
                         + ", although its size and checksum match the listing", false);
             }
-            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            local(() -> Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE));
             complete = true;
             return new Staged(target, new SegmentFacts(segmentId, checksum, received, content.rows(),
                     content.firstDate(), content.lastDate()));
@@ -134,6 +145,28 @@ public class SegmentDownloader {
             }
             Files.deleteIfExists(partial);
         }
+    }
+
+    private static final String STATE_DIR = "asc.state.dir";
+
+    /** An I/O step on this host's disk: its failure is the disk's, not the network's (no retry, one sentence). */
+    private interface Local<T> {
+        T run() throws IOException;
+    }
+
+    private <T> T local(Local<T> step) {
+        try {
+            return step.run();
+        } catch (IOException e) {
+            throw LocalDisk.writeFailed(staging, STATE_DIR, e);
+        }
+    }
+
+    private void write(OutputStream out, byte[] chunk, int n) {
+        local(() -> {
+            out.write(chunk, 0, n);
+            return null;
+        });
     }
 
     void checkAllowed(URI uri) {

@@ -26,6 +26,9 @@ import io.github.ascanalyticssync.token.TokenIssuer;
 public final class KeySettings {
 
     public static final String DEFAULT = "default";
+    /** The settings each key of {@code asc.keys} has, under {@code asc.keys.<name>.} (the unknown-key check knows them). */
+    static final List<String> SETTINGS = List.of("issuer-id", "key-id", "private-key-path", "private-key", "individual-key", "app-ids",
+            "exclude-app-ids", "read-only", "rate-limit.calls-per-window");
     /** Lower-case letters, digits and inner dashes: one spelling in properties and environment variables. */
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?");
 

@@ -51,6 +51,9 @@ public class RunTally {
     @Inject
     ApiKeys keys;
 
+    @Inject
+    SyncConfig config;
+
     private final AtomicLong newSegments = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -79,6 +82,7 @@ public class RunTally {
         lastErrors.clear();
         listedInstances.clear();
         walkFailed = false;
+        LocalDisk.syncStarted();
         for (AtomicLong c : List.of(newSegments, skipped, failed, completed, alreadyComplete, bytes)) {
             c.set(0);
         }
@@ -258,6 +262,18 @@ public class RunTally {
         walkFailed = true;
         failedRun(exchange);
         String whose = (appId == null ? "" : " for app " + appId) + (key == null ? "" : keys.key(key).label());
+        if (e instanceof LocalDisk.WriteFailed || LocalDisk.isFull(e)) {
+            // this host's disk, not App Store Connect: said once per folder and sync, then only counted
+            String sentence = e instanceof LocalDisk.WriteFailed ? e.getMessage() : LocalDisk.writeFailed(config.state().dir(), "asc.state.dir",
+                    new java.io.IOException("No space left on device")).getMessage();
+            if (LocalDisk.firstTime("asc.state.dir", sentence)) {
+                problems.add(sentence);
+                LOG.error(sentence);
+            } else {
+                LOG.debugf("%s%s: %s", where, whose, sentence);
+            }
+            return;
+        }
         if (key != null && e instanceof AppStoreConnectException refusal && (refusal instanceof AppStoreConnectException.NotAuthorized
                 || refusal.status() == 403 && refusal.endpoint() != null && refusal.endpoint().startsWith("GET "))) {
             // the key itself is refused (revoked, or without access): its other apps are reported without calling in vain
@@ -278,6 +294,25 @@ public class RunTally {
         destinations.failed(destination);
         destinationHealth.failed(destination, e);
         String error = destinationHealth.describe(e);
+        if (LocalDisk.isFull(e)) {
+            // the ledger (in asc.state.dir) or the destination's own folder: the message of the failure names the file
+            boolean ledger = String.valueOf(e).contains(config.state().dir().toAbsolutePath().toString())
+                    || (e.getCause() != null && String.valueOf(e.getCause()).contains(config.state().dir().toAbsolutePath().toString()));
+            String setting = ledger ? "asc.state.dir" : "local".equals(destination) ? "asc.destinations.local.path" : "its folder";
+            error = ledger || "local".equals(destination)
+                    ? "destination " + destination + ": " + LocalDisk.writeFailed(ledger ? config.state().dir() : config.destinations().local().path(),
+                            setting, new java.io.IOException("No space left on device")).getMessage()
+                    : "destination " + destination + ": no space left on device in its folder (" + error + "); free space there; what it lacks"
+                            + " goes there on the next sync";
+            lastErrors.put(destination, error);
+            // the state folder is said once, whoever met it first (a download, the ledger of a delivery)
+            if (LocalDisk.firstTime(ledger ? "asc.state.dir" : "destination " + destination + " " + setting, error)) {
+                LOG.error(error);
+            } else {
+                LOG.debugf("Destination %s could not take %s %s: %s", destination, kind, exchange.getMessage().getHeader("file"), error);
+            }
+            return;
+        }
         lastErrors.put(destination, error);
         LOG.errorf("Destination %s could not take %s %s, left for the next sync: %s", destination, kind,
                 exchange.getMessage().getHeader("file"), error);

@@ -17,6 +17,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
+import org.apache.camel.Exchange;
 import org.apache.camel.Variable;
 import org.apache.camel.quarkus.main.events.BeforeStop;
 import org.jboss.logging.Logger;
@@ -96,9 +97,11 @@ public class SyncRun {
      * Starts a sync and returns the names of the keys to walk, one after the other (route {@code asc-key}). In
      * clustered mode (variable {@code shard}) shards wait for each other.
      */
-    public List<String> begin(@Variable("shard") Integer shard) throws InterruptedException {
+    public List<String> begin(@Variable("shard") Integer shard, Exchange exchange) throws InterruptedException {
         if (!startup.awaitChecks()) {
-            throw new IllegalStateException("The start-up checks failed; no sync runs");
+            // the failed check logged its one line and the application is stopping
+            exchange.setRouteStop(true);
+            return List.of();
         }
         if (shard != null) {
             // this replica's other shards first; a replica that is stopping leaves the shard to its next leader
@@ -108,7 +111,10 @@ public class SyncRun {
                 }
             }
         } else if (!running.tryAcquire()) {
-            throw new IllegalStateException("A sync is already running");
+            // a timer tick while the previous sync still runs: nothing is wrong, the tick is simply skipped
+            LOG.infof("A sync is still running (started %s): this tick is skipped", started);
+            exchange.setRouteStop(true);
+            return List.of();
         }
         tally.reset();
         keys.syncStarted();
@@ -174,7 +180,7 @@ public class SyncRun {
             Summary s = new Summary(started, Duration.between(started, Instant.now()), n[0], n[1], n[2], n[3], n[4], n[5], tally.problems(),
                     tally.warnings(), calls, apiStats.remaining(), apiStats.limit(), tally.lacking());
             last = s;
-            status.save(s);
+            boolean saved = save(s);
             metrics.syncFinished(s.duration(), s.complete());
             destinationHealth.syncFinished();
             walkedApps.stream().filter(a -> !tally.appFailed(a)).forEach(metrics::appSynced);
@@ -188,13 +194,29 @@ public class SyncRun {
                     l.lastError() == null ? "" : " (its last error: " + l.lastError() + ")"));
             s.problems().forEach(p -> LOG.warnf("Not delivered: %s", p));
             if (config.sync().mode() == SyncConfig.Mode.ONE_SHOT) {
-                int code = s.complete() ? 0 : 1;
+                int code = s.complete() && saved ? 0 : 1;
                 LOG.infof("One-shot sync done, exiting with %d", code);
                 Quarkus.asyncExit(code);
             }
             return s;
         } finally {
             running.release();
+        }
+    }
+
+    /** Records the summary in the state store; a full disk there is said once and does not keep a one-shot run from ending. */
+    private boolean save(Summary s) {
+        try {
+            status.save(s);
+            return true;
+        } catch (RuntimeException e) {
+            String sentence = LocalDisk.isFull(e) ? LocalDisk.writeFailed(config.state().dir(), "asc.state.dir",
+                    new java.io.IOException("No space left on device")).getMessage() : String.valueOf(e.getMessage());
+            if (LocalDisk.firstTime("asc.state.dir", sentence)) {
+                LOG.error(sentence);
+            }
+            LOG.debug("The summary could not be recorded", e);
+            return false;
         }
     }
 

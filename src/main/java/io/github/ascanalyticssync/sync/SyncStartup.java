@@ -4,16 +4,22 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import jakarta.inject.Named;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import org.apache.camel.quarkus.main.events.BeforeConfigure;
+import org.apache.camel.spi.IdempotentRepository;
+
 import io.github.ascanalyticssync.api.AppStoreConnectProducers;
 import io.github.ascanalyticssync.api.ApiKeys;
+import io.github.ascanalyticssync.ledger.StateStore;
+import io.quarkus.runtime.PreventFurtherStepsException;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;
@@ -41,6 +47,18 @@ public class SyncStartup {
     @Inject
     ApiKeys keys;
 
+    // opened by the checks, so that an unreadable state file stops the start with one line
+    @Inject
+    Instance<StateStore> stateStore;
+
+    @Inject
+    @Named("deliveryLedger")
+    Instance<IdempotentRepository> deliveryLedger;
+
+    @Inject
+    @Named("instanceLedger")
+    Instance<IdempotentRepository> instanceLedger;
+
     @Inject
     SyncStatus status;
 
@@ -58,15 +76,55 @@ public class SyncStartup {
     private volatile boolean passed;
 
     /**
-     * Before the simulator starts (priority 1): a simulator switched on never redirects the sync. Under the prod
-     * profile asc.api.base-url stays Apple's unless set (dev sets it to the dev simulator's address), so the sync would go
-     * to Apple while the user believes it syncs against the simulator: the start stops with one line (a
-     * ConfigurationException is printed without a stack trace).
+     * The checks run before Camel loads the routes (its BeforeConfigure event): a wrong setting stops the start with one
+     * ERROR line naming it and what to do, exit code 2, before any route, timer, simulator or sync has started. The
+     * stack trace is at DEBUG only. Quarkus ends the start without a message of its own for a
+     * PreventFurtherStepsException without a message.
      */
-    void simulatorNeverRedirects(@Observes @Priority(0) StartupEvent event) {
+    void beforeCamel(@Observes BeforeConfigure event) {
+        try {
+            UnknownSettings.check();
+            simulatorNeverRedirects();
+            if (config.sync().enabled() && config.sync().mode() != SyncConfig.Mode.SEED && config.sync().mode() != SyncConfig.Mode.STATUS) {
+                validate(config);
+                checkKeys(); // reads and checks the keys now: a bad key stops the start
+                if (config.state().store() == SyncConfig.Store.FILE) {
+                    stateStore.get();
+                    deliveryLedger.get();
+                    instanceLedger.get();
+                }
+                passed = true;
+            }
+        } catch (RuntimeException e) {
+            checked.countDown(); // failed: a first sync waiting for the checks gives up at once
+            throw stop(e);
+        }
+    }
+
+    /** One ERROR line with the sentence of the first exception in the chain that names a setting or a file. */
+    static PreventFurtherStepsException stop(RuntimeException e) {
+        Throwable cause = e;
+        while (!(cause instanceof IllegalStateException || cause instanceof ConfigurationException || cause instanceof java.io.UncheckedIOException
+                || cause instanceof IllegalArgumentException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        if (cause instanceof java.io.UncheckedIOException io && io.getCause() != null) {
+            message = message + " (" + io.getCause().getClass().getSimpleName() + ": " + io.getCause().getMessage() + ")";
+        }
+        LOG.error(message.lines().findFirst().orElse(message));
+        LOG.debug("The start-up check failed", e);
+        return new PreventFurtherStepsException(2);
+    }
+
+    /**
+     * A simulator switched on never redirects the sync. Under the prod profile asc.api.base-url stays Apple's unless
+     * set (dev sets it to the dev simulator's address), so the sync would go to Apple while the user believes it syncs
+     * against the simulator.
+     */
+    private void simulatorNeverRedirects() {
         boolean toApple = config.api().baseUrl().orElse(AppStoreConnectProducers.APPLE_BASE_URL).equals(AppStoreConnectProducers.APPLE_BASE_URL);
         if (simulatorEnabled && config.sync().enabled() && toApple) {
-            checked.countDown(); // failed: a first sync waiting for the checks gives up at once
             throw new ConfigurationException("asc.simulator.enabled=true starts the App Store Connect simulator, but the simulator never"
                     + " changes where the sync goes: set asc.api.base-url=http://127.0.0.1:" + simulatorApiPort
                     + " (and asc.sync.download.simulator-storage-url=http://127.0.0.1:" + simulatorStoragePort
@@ -92,13 +150,7 @@ public class SyncStartup {
             Quarkus.asyncExit(0);
             return;
         }
-        try {
-            validate(config);
-            checkKeys();
-            passed = true;
-        } finally {
-            checked.countDown();
-        }
+        checked.countDown();
         LOG.infof("Sync %s against %s; destinations under routes/; state in %s", config.sync().mode() == SyncConfig.Mode.ONE_SHOT
                 ? "once (one-shot)" : "every " + config.sync().interval(), config.api().baseUrl().orElse(AppStoreConnectProducers.APPLE_BASE_URL), config.state().dir().toAbsolutePath());
     }
@@ -178,12 +230,46 @@ public class SyncStartup {
         if (sync.interval().isNegative() || sync.interval().isZero()) {
             throw new IllegalStateException("asc.sync.interval must be positive, not " + sync.interval());
         }
-        config.api().baseUrl().ifPresent(url -> {
-            if (!url.startsWith("https://") && !url.startsWith("http://127.0.0.1") && !url.startsWith("http://localhost")
-                    && !url.startsWith("http://[::1]")) {
-                throw new IllegalStateException("asc.api.base-url must be an https URL (plain http only for a local simulator), not " + url);
-            }
-        });
+        config.api().baseUrl().ifPresent(SyncStartup::checkBaseUrl);
+        writableFolder("asc.state.dir", config.state().dir());
+        if (config.destinations().local().enabled()) {
+            writableFolder("asc.destinations.local.path", config.destinations().local().path());
+        }
+    }
+
+    private static void checkBaseUrl(String url) {
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(url);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException("asc.api.base-url is not a URL (" + e.getReason() + " at index " + e.getIndex() + ": '" + url
+                    + "'); give one such as https://api.appstoreconnect.apple.com (ASC_API_BASE_URL)");
+        }
+        if (uri.getHost() == null || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
+            throw new IllegalStateException("asc.api.base-url '" + url + "' has no host; give one such as https://api.appstoreconnect.apple.com"
+                    + " (ASC_API_BASE_URL)");
+        }
+        if (!url.startsWith("https://") && !url.startsWith("http://127.0.0.1") && !url.startsWith("http://localhost")
+                && !url.startsWith("http://[::1]")) {
+            throw new IllegalStateException("asc.api.base-url must be an https URL (plain http only for a local simulator), not " + url);
+        }
+    }
+
+    /** The folder exists or can be created, and this process can write in it. */
+    private static void writableFolder(String setting, java.nio.file.Path dir) {
+        java.nio.file.Path abs = dir.toAbsolutePath();
+        if (java.nio.file.Files.exists(abs) && !java.nio.file.Files.isDirectory(abs)) {
+            throw new IllegalStateException(setting + " names " + abs + ", which is a file, not a folder; give a folder");
+        }
+        try {
+            java.nio.file.Files.createDirectories(abs);
+        } catch (java.io.IOException | SecurityException e) {
+            throw new IllegalStateException(setting + " names " + abs + ", which cannot be created (" + e + "); create it, or give another folder");
+        }
+        if (!java.nio.file.Files.isWritable(abs)) {
+            throw new IllegalStateException(setting + " names " + abs + ", which this process cannot write to; give it write access, or give"
+                    + " another folder");
+        }
     }
 
     private static <E extends Enum<E>> void checkAll(String setting, List<String> values, Class<E> type) {

@@ -25,9 +25,9 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /**
- * With Camel logging at DEBUG (what an operator turns on to see why a destination fails), a sync into S3 and SFTP
- * writes neither the S3 secret key nor the SFTP password anywhere in the log: both are Kamelet properties marked as
- * secrets, and Camel masks the endpoint options it knows as secrets whenever it logs an endpoint.
+ * With Camel and the root logger at DEBUG (what an operator turns on to see why a destination fails), a sync into S3
+ * and SFTP writes neither the S3 secret key, nor the SFTP password, nor a Kafka SASL password, nor the API token, a
+ * presigned URL's signature or the .p8 anywhere in the log: the log filter asc-secrets masks them in every line.
  */
 @QuarkusTest
 @TestProfile(DestinationSecretsLogTest.CamelAtDebug.class)
@@ -43,6 +43,9 @@ class DestinationSecretsLogTest {
                     "asc.sync.categories", "COMMERCE",
                     "asc.sync.report-names", "App Store Purchases Standard",
                     "quarkus.log.category.\"org.apache.camel\".level", "DEBUG",
+                    "quarkus.log.level", "DEBUG",
+                    // a Kafka SASL password configured (no Kafka destination needed: Camel configures the component)
+                    "camel.component.kafka.sasl-jaas-config", KAFKA_JAAS,
                     "quarkus.log.file.enabled", "true",
                     "quarkus.log.file.path", LOG.toString(),
                     "quarkus.log.file.rotation.max-file-size", "1G",
@@ -54,6 +57,9 @@ class DestinationSecretsLogTest {
             return List.of(new TestResourceEntry(S3TestResource.class), new TestResourceEntry(SftpTestResource.class));
         }
     }
+
+    static final String KAFKA_JAAS = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"asc\""
+            + " password=\"kafka-canary-Pw9\";";
 
     /** The next test profile's application would otherwise inherit the DEBUG level (Quarkus sets levels, never resets them). */
     @AfterAll
@@ -77,12 +83,18 @@ class DestinationSecretsLogTest {
         // Camel's DEBUG lines are in the log: the Kamelets were created, the endpoints resolved
         assertTrue(log.contains("template=aws-s3-sink") && log.contains("template=asc-sftp-sink"), "Camel logged at DEBUG");
         assertTrue(log.contains("aws2-s3://asc-reports") && log.contains("sftp://"), "Camel logged the endpoints");
-        for (String secret : List.of(S3TestResource.SECRET_KEY, SftpTestResource.PASSWORD)) {
+        for (String secret : List.of(S3TestResource.SECRET_KEY, SftpTestResource.PASSWORD, "kafka-canary-Pw9")) {
             for (String form : List.of(secret, URLEncoder.encode(secret, StandardCharsets.UTF_8), secret.replace('+', ' '))) {
                 assertFalse(log.contains(form), "the secret " + form + " is in the log: " + LOG);
             }
         }
-        // nor any part of them (both secrets hold the word canary, split by characters a URI parser would cut at)
+        // nor any part of them (the secrets hold the word canary, split by characters a URI parser would cut at)
         assertFalse(log.contains("canary"), "a part of a secret is in the log: " + LOG);
+        // root at DEBUG too: no API token (the HTTP client logs its headers at DEBUG), no presigned URL signature, no .p8
+        assertTrue(log.contains(" DEBUG ") || log.contains("\"level\":\"DEBUG\""), "the root logger was at DEBUG");
+        assertFalse(java.util.regex.Pattern.compile("eyJ[\\w-]{5,}\\.[\\w-]{5,}\\.[\\w-]{5,}").matcher(log).find(), "an API token is in the log: " + LOG);
+        assertFalse(java.util.regex.Pattern.compile("(?i)X-Amz-Signature=[0-9a-f]{8}").matcher(log).find(), "a URL signature is in the log: " + LOG);
+        String keyLine = Files.readAllLines(Path.of("src/main/resources/simulator/demo/AuthKey_DEMOKEY001.p8")).get(1);
+        assertFalse(log.contains(keyLine), "the .p8 is in the log: " + LOG);
     }
 }
