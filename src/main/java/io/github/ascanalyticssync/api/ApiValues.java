@@ -106,6 +106,11 @@ public class ApiValues {
         }
     }
 
+    /** An id as Apple writes them: letters, digits and dashes. */
+    public static boolean isId(String value) {
+        return value != null && ID.matcher(value).matches();
+    }
+
     /** An enumeration value as Apple writes them (DAILY, ONGOING, APP_USAGE). */
     public static boolean isEnum(String value) {
         return value != null && ENUM.matcher(value).matches();
