@@ -13,8 +13,8 @@ import org.apache.camel.Exchange;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
- * The step after each page of a listing (routes/sync.yaml): checks the page and returns its {@code links.next}, or
- * null on the last page. A listing whose answers cannot be trusted ends as a failure with one sentence naming the
+ * The step after each page of a listing (routes/sync.yaml): checks the page and sets the variable {@code next} to its
+ * {@code links.next}, or null on the last page. A listing whose answers cannot be trusted ends as a failure with one sentence naming the
  * endpoint ({@link ApiValues.Refused}): a body without {@code data}, more items than the page size asked for, a
  * {@code next} to another host, to a page already seen, or beyond the pages {@code meta.paging.total} allows. It
  * also clears Camel's redelivery headers, so that the retries of this page are not counted against the next call or
@@ -44,7 +44,16 @@ public class Listing {
     @Inject
     ApiValues values;
 
-    public String next(Exchange exchange) {
+    /** Checks the page (variable {@code page}) and sets the variable {@code next}: its {@code links.next}, or null. */
+    public void next(Exchange exchange) {
+        exchange.setVariable("next", link(exchange));
+    }
+
+    /*
+     * A bean step, not a bean expression: an expression works on a copy of the exchange, and the listing's state and
+     * the cleared headers must stay on the exchange itself.
+     */
+    private String link(Exchange exchange) {
         clearRedeliveries(exchange);
         String path = exchange.getVariable(ApiCall.PATH, String.class);
         URI here = api.resolveLink(path);

@@ -67,6 +67,8 @@ public class FakeAppStoreConnect implements QuarkusTestResourceLifecycleManager 
     /** Answers of a test's own, by path (without the query): the fake's catalogue is not consulted for those. */
     static final Map<String, Function<URI, Reply>> replies = new ConcurrentHashMap<>();
     static final Map<String, byte[]> files = new ConcurrentHashMap<>();
+    /** Every request, path and query, in order. */
+    static final java.util.Queue<String> requests = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     @Override
     public Map<String, String> start() {
@@ -94,6 +96,7 @@ public class FakeAppStoreConnect implements QuarkusTestResourceLifecycleManager 
     static void reset() {
         lists.clear();
         replies.clear();
+        requests.clear();
         files.clear();
         lists.put("/v1/apps", new ArrayList<>(List.of(resource("apps", APP, Map.of("name", "App One")))));
         lists.put("/v1/apps/" + APP + "/analyticsReportRequests", new ArrayList<>(List.of(resource("analyticsReportRequests", REQUEST,
@@ -165,6 +168,7 @@ public class FakeAppStoreConnect implements QuarkusTestResourceLifecycleManager 
         try (http) {
             URI uri = http.getRequestURI();
             String path = uri.getRawPath();
+            requests.add(String.valueOf(uri));
             Reply reply;
             Function<URI, Reply> own = replies.get(path);
             if (own != null) {

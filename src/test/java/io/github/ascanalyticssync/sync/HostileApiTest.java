@@ -93,7 +93,7 @@ class HostileApiTest {
             segment("url missing", s -> attributes(s).remove("url"), "sent a segment without url"),
             segment("url not http", s -> attributes(s).put("url", "file:///etc/passwd"), "segment url that is not an http(s) URL: 'file:///etc/passwd'"),
             segment("url to a foreign host", s -> attributes(s).put("url", "https://evil.example.com/x.gz"),
-                    "A segment URL points at evil.example.com, which is not in asc.sync.download.allowed-hosts"),
+                    "Segment seg-b2 is skipped: a segment URL points at evil.example.com, which is not in asc.sync.download.allowed-hosts"),
             segment("storage redirects to itself", s -> {
                 attributes(s).put("url", FakeAppStoreConnect.base + "/storage/loop");
                 replies.put("/storage/loop", u -> new FakeAppStoreConnect.Reply(302, "text/plain", new byte[0], FakeAppStoreConnect.base + "/storage/loop"));
@@ -199,7 +199,15 @@ class HostileApiTest {
 
         c.serve().run();
         logged.clear();
-        SyncRun.Summary summary = SyncHarness.sync();
+        FakeAppStoreConnect.requests.clear();
+        SyncRun.Summary summary;
+        try {
+            summary = java.util.concurrent.CompletableFuture.supplyAsync(SyncHarness::sync).get(90, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            List<String> asked = List.copyOf(FakeAppStoreConnect.requests);
+            throw new AssertionError("the sync did not end within 90 s (" + e + "); " + asked.size() + " requests, the last: "
+                    + asked.subList(Math.max(0, asked.size() - 5), asked.size()));
+        }
 
         assertTrue(!summary.complete(), "the sync counts it as not delivered");
         List<String> errors = logged.stream().filter(r -> r.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())

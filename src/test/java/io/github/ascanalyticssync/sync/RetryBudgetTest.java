@@ -13,6 +13,7 @@ import java.util.Map;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -68,6 +69,18 @@ class RetryBudgetTest {
             assertEquals(tries, ((Number) d.get("started")).intValue(), "tries of segment " + d.get("segmentId")
                     + " (asc.sync.download.retries + 1), not fewer because the app listing was retried");
         }
+    }
+
+    /** The call's count of tries survives its failures (direct:asc-api clears every other header): it ends. */
+    @Test
+    @Timeout(120)
+    void aListingThatKeepsFailingStopsAfterItsTries() {
+        int tries = ConfigProvider.getConfig().getValue("asc.sync.api-retries", Integer.class) + 1;
+        faults(Map.of("serverError", Map.of("every", 1)));
+        SyncRun.Summary summary = sync();
+        assertFalse(summary.complete());
+        assertEquals(tries, ((Number) SyncHarness.callsByEndpoint().get("apps_getCollection")).intValue(), "GET /v1/apps tries");
+        assertTrue(summary.problems().toString().contains("GET /v1/apps answered 500"), summary.problems().toString());
     }
 
     @Test
