@@ -84,6 +84,10 @@ public class ApiCall {
         if (status >= 200 && status < 300) {
             return;
         }
+        if (status >= 300 && status < 400) {
+            // followRedirects is off: the token never follows a Location, and a redirect loop cannot start
+            throw new AppStoreConnectException(endpoint, status, "REDIRECT", "the API does not redirect; the sync does not follow it");
+        }
         JsonNode error = error(m).path("errors").path(0);
         String code = error.path("code").asText(null);
         String detail = error.path("detail").asText(null);
@@ -144,12 +148,22 @@ public class ApiCall {
         }
     }
 
+    /** A path or a link as the absolute URL it stands for, without the host check of a call. */
+    URI resolveLink(String pathOrUrl) {
+        return pathOrUrl.startsWith("/") ? URI.create(base + pathOrUrl) : URI.create(pathOrUrl);
+    }
+
+    /** Whether a link goes to the configured API (scheme, host and port). */
+    boolean sameOrigin(URI uri) {
+        return base.getScheme().equalsIgnoreCase(uri.getScheme()) && base.getHost().equalsIgnoreCase(uri.getHost()) && base.getPort() == uri.getPort();
+    }
+
     private URI resolve(String pathOrUrl) {
         if (pathOrUrl.startsWith("/")) {
             return URI.create(base + pathOrUrl);
         }
         URI uri = URI.create(pathOrUrl);
-        if (!base.getScheme().equalsIgnoreCase(uri.getScheme()) || !base.getHost().equalsIgnoreCase(uri.getHost()) || base.getPort() != uri.getPort()) {
+        if (!sameOrigin(uri)) {
             throw new AppStoreConnectException("GET " + uri.getPath(), 0, "FOREIGN_LINK",
                     "a link points outside " + base.getHost() + "; the API token is never sent there");
         }

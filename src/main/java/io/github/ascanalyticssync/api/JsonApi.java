@@ -26,6 +26,21 @@ public final class JsonApi {
             return data == null ? List.of() : data;
         }
 
+        /** True for a body without a {@code data} member: not a JSON:API answer. */
+        public boolean missingData() {
+            return data == null;
+        }
+
+        /** {@code meta.paging.total}, when sent. */
+        public Integer total() {
+            return meta == null || meta.paging() == null ? null : meta.paging().total();
+        }
+
+        /** {@code meta.paging.limit}, when sent. */
+        public Integer pageLimit() {
+            return meta == null || meta.paging() == null ? null : meta.paging().limit();
+        }
+
         /** The absolute URL of the next page, or null on the last page. */
         public String next() {
             return links == null ? null : links.next();

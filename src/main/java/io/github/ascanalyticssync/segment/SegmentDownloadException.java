@@ -23,7 +23,7 @@ public class SegmentDownloadException extends RuntimeException {
 
     /** A URL the sync refuses to fetch (a host outside the allowed list, or not https): never retried. */
     @RegisterForReflection
-    public static class ForbiddenHost extends RuntimeException {
+    public static class ForbiddenHost extends io.github.ascanalyticssync.api.ApiValues.Refused {
         public ForbiddenHost(String message) {
             super(message);
         }

@@ -68,7 +68,12 @@ public class SegmentDownloader {
      */
     public Staged download(String segmentId, String url, long sizeInBytes, String checksum) throws IOException {
         URI uri = URI.create(url);
-        checkAllowed(uri);
+        try {
+            checkAllowed(uri);
+        } catch (SegmentDownloadException.ForbiddenHost e) {
+            String why = e.getMessage();
+            throw new SegmentDownloadException.ForbiddenHost("Segment " + segmentId + " is skipped: " + Character.toLowerCase(why.charAt(0)) + why.substring(1));
+        }
         String full = LocalDisk.knownFull(STATE_DIR);
         if (full != null) {
             // the staging folder filled up earlier in this sync: no download that would fail at its first write

@@ -8,6 +8,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 import io.github.ascanalyticssync.api.ApiKeys;
+import io.github.ascanalyticssync.api.ApiValues;
 import io.github.ascanalyticssync.api.AscApi;
 import io.github.ascanalyticssync.api.JsonApi;
 
@@ -22,15 +23,23 @@ public class SegmentUrlRefresher implements Processor {
     @Inject
     AscApi api;
 
+    @Inject
+    ApiValues values;
+
     @Override
     public void process(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         if (!(cause instanceof SegmentDownloadException failure) || !failure.urlExpired()) {
             return;
         }
-        JsonApi.Attributes fresh = api.get(exchange.getVariable(ApiKeys.VARIABLE, String.class),
-                "/v1/analyticsReportSegments/" + exchange.getVariable("segmentId", String.class)).data().get(0)
-                .attributes();
+        JsonApi.Document answer = api.get(exchange.getVariable(ApiKeys.VARIABLE, String.class),
+                "/v1/analyticsReportSegments/" + exchange.getVariable("segmentId", String.class));
+        if (answer == null || answer.data().isEmpty()) {
+            throw new ApiValues.Refused("App Store Connect sent no segment for the fresh URL of segment " + exchange.getVariable("segmentId")
+                    + " (" + exchange.getVariable("instanceId") + "); the segment is skipped");
+        }
+        JsonApi.Attributes fresh = answer.data().get(0).attributes();
+        values.segmentAttributes(exchange, fresh);
         exchange.setVariable("segmentUrl", fresh.url());
         exchange.setVariable("segmentChecksum", fresh.checksum());
         exchange.setVariable("segmentSize", fresh.sizeInBytes());

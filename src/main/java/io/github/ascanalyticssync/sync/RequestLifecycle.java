@@ -14,6 +14,7 @@ import org.apache.camel.Variable;
 import org.jboss.logging.Logger;
 
 import io.github.ascanalyticssync.api.ApiStats;
+import io.github.ascanalyticssync.api.ApiValues;
 import io.github.ascanalyticssync.api.AppStoreConnectException;
 import io.github.ascanalyticssync.api.ApiKeys;
 import io.github.ascanalyticssync.api.AscApi;
@@ -258,7 +259,12 @@ public class RequestLifecycle {
         JsonApi.Document created = api.post(key.name(), "/v1/analyticsReportRequests", Map.of("data", Map.of("type", "analyticsReportRequests",
                 "attributes", Map.of("accessType", accessType),
                 "relationships", Map.of("app", Map.of("data", Map.of("type", "apps", "id", appId))))));
-        return created.data().get(0).id();
+        String id = created == null || created.data().isEmpty() ? null : created.data().get(0).id();
+        if (!ApiValues.isId(id)) {
+            throw new ApiValues.Refused("App Store Connect answered the creation of a report request for app " + appId + " with "
+                    + (id == null ? "no id" : "an id that is not an id: '" + ApiValues.quote(id) + "'") + "; the app is skipped in this sync");
+        }
+        return id;
     }
 
     /** After a 409: the app's requests once more (one page holds them all: an app has at most a few). */

@@ -18,6 +18,7 @@ import org.jboss.logging.Logger;
 
 import io.github.ascanalyticssync.api.ApiKeys;
 import io.github.ascanalyticssync.api.AppStoreConnectException;
+import io.github.ascanalyticssync.api.ApiValues;
 import io.github.ascanalyticssync.api.JsonApi;
 import io.github.ascanalyticssync.destination.Destinations;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -281,6 +282,22 @@ public class RunTally {
         }
         problems.add(where + whose + ": " + (e == null ? "failed" : e.getMessage()));
         LOG.errorf("%s failed after its retries%s, left for the next sync: %s", where, whose, e == null ? "" : e.getMessage());
+    }
+
+    /**
+     * An item App Store Connect sent that the sync cannot use (an id that is not an id, a listing that loops): skipped
+     * with the exception's one sentence, counted as not delivered; the rest of the walk goes on.
+     */
+    public void refused(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String why = e == null ? "App Store Connect sent something the sync cannot use" : e.getMessage();
+        walkFailed = true;
+        failedRun(exchange);
+        if (exchange.getVariable("segmentId") != null || (e instanceof ApiValues.Refused r && "segment".equals(r.kind()))) {
+            failed.incrementAndGet();
+        }
+        problems.add(why);
+        LOG.error(why);
     }
 
     /** A destination that failed every attempt: the others are not held up; this one gets it on the next sync. */

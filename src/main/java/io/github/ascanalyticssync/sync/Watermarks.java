@@ -1,11 +1,9 @@
 package io.github.ascanalyticssync.sync;
 
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -20,6 +18,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Variable;
 
 import io.github.ascanalyticssync.api.ApiStats;
+import io.github.ascanalyticssync.api.ApiValues;
 import io.github.ascanalyticssync.api.JsonApi;
 import io.github.ascanalyticssync.destination.Destinations;
 import io.github.ascanalyticssync.destination.Layout;
@@ -136,21 +135,19 @@ public class Watermarks {
         }
         LocalDate today = apiStats.serverToday();
         Map<String, TreeMap<LocalDate, List<String>>> byGranularity = new TreeMap<>();
+        boolean pending = false;
         for (JsonApi.Resource instance : seen) {
             JsonApi.Attributes attributes = instance.attributes();
-            String granularity = String.valueOf(attributes.granularity()).toUpperCase(Locale.ROOT);
-            LocalDate date;
-            try {
-                date = LocalDate.parse(String.valueOf(attributes.processingDate()));
-            } catch (DateTimeParseException e) {
-                run.warn("report " + reportName + " of app " + appId + ": instance " + instance.id() + " has no valid processingDate ("
-                        + attributes.processingDate() + "); it is delivered but not counted in the watermark");
+            if (!ApiValues.isEnum(attributes.granularity()) || !ApiValues.isDate(attributes.processingDate())) {
+                // refused where the walk met it (apiValues.instance), with its own line; the listing is not complete
+                pending = true;
                 continue;
             }
+            String granularity = attributes.granularity();
+            LocalDate date = LocalDate.parse(attributes.processingDate());
             byGranularity.computeIfAbsent(granularity, g -> new TreeMap<>()).computeIfAbsent(date, d -> new ArrayList<>())
                     .add(instance.id());
         }
-        boolean pending = false;
         for (var entry : byGranularity.entrySet()) {
             String granularity = entry.getKey();
             String key = watermarkKey(appId, reportName, granularity);
