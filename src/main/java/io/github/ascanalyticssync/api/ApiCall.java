@@ -33,6 +33,8 @@ public class ApiCall {
     public static final String METHOD = "ascMethod";
     public static final String PATH = "ascPath";
     static final String ENDPOINT = "ascEndpoint";
+    /** The rate budget's ticket of the call (routes/asc-api.yaml). */
+    static final String TICKET = "ascTicket";
 
     private final URI base;
 
@@ -71,15 +73,19 @@ public class ApiCall {
 
     /**
      * After the call: statistics, Apple's quota ({@code X-Rate-Limit}) and date, then the status: 2xx goes on, 401
-     * drops the token (one more try mints a new one), 429 pauses the rate budget, 5xx is worth another try, anything
+     * drops the token (one more try mints a new one), 429 is the rate budget's to weigh (a burst, or the quota gone), 5xx is worth another try, anything
      * else is final for this call.
      */
     public void response(Exchange exchange) {
         Message m = exchange.getMessage();
         String endpoint = exchange.getVariable(ENDPOINT, String.class);
         int status = m.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        stats.record(endpoint, status, m.getHeader("X-Rate-Limit", String.class), m.getHeader("Date", String.class));
-        budget.observe(stats.limit(), stats.remaining());
+        String rateLimit = m.getHeader("X-Rate-Limit", String.class);
+        stats.record(endpoint, status, rateLimit, m.getHeader("Date", String.class));
+        int[] figures = ApiStats.figures(rateLimit);
+        Long retryAfter = retryAfter(m.getHeader("Retry-After", String.class));
+        budget.answered(exchange.getVariable(TICKET, long[].class), status, figures == null ? null : figures[0], figures == null ? null : figures[1],
+                retryAfter);
         if (status >= 200 && status < 300) {
             return;
         }
@@ -91,9 +97,7 @@ public class ApiCall {
             tokens.invalidate(authorization == null ? null : authorization.substring("Bearer ".length()));
             throw new AppStoreConnectException.NotAuthorized(endpoint, code, detail);
         }
-        Long retryAfter = retryAfter(m.getHeader("Retry-After", String.class));
         if (status == 429) {
-            budget.rateLimited(retryAfter);
             throw new AppStoreConnectException.RateLimited(endpoint, code, detail, retryAfter);
         }
         if (status >= 500) {

@@ -1,5 +1,7 @@
 package io.github.ascanalyticssync.api;
 
+import java.time.Instant;
+
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -55,6 +57,31 @@ public class AppStoreConnectException extends RuntimeException {
     public static class RateLimited extends Retryable {
         public RateLimited(String endpoint, String code, String detail, Long retryAfterSeconds) {
             super(endpoint, 429, code, detail, retryAfterSeconds);
+        }
+    }
+
+    /**
+     * No call was made: the key's quota is used up for longer than the run may wait, a 429 came again after the
+     * pause, or the application is stopping. Not retried; what is left goes to the next run.
+     */
+    @RegisterForReflection
+    public static class QuotaExhausted extends AppStoreConnectException {
+        private final Instant resumeAt;
+        private final boolean stopping;
+
+        public QuotaExhausted(String key, String why, Instant resumeAt, boolean stopping) {
+            super("rate budget of key " + key, 429, stopping ? "STOPPING" : "QUOTA_USED_UP", why);
+            this.resumeAt = resumeAt;
+            this.stopping = stopping;
+        }
+
+        /** When the quota returns, or null when unknown or now. */
+        public Instant resumeAt() {
+            return resumeAt;
+        }
+
+        public boolean stopping() {
+            return stopping;
         }
     }
 

@@ -1,0 +1,98 @@
+package io.github.ascanalyticssync.sync;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.apache.camel.Exchange;
+
+import io.github.ascanalyticssync.api.AppStoreConnectException;
+import io.github.ascanalyticssync.api.RateBudget;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * What a sync left for the next run because App Store Connect's quota was used up (or the application stopped while
+ * waiting for it): the calls the rate budget did not start, counted by what they would have listed, summed up in one
+ * sentence at the end of the sync instead of one error per report.
+ */
+// routes/error-handling.yaml calls it by name, also in a native image
+@RegisterForReflection
+@ApplicationScoped
+@Named("quotaLeft")
+public class QuotaLeft {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+    /** What a refused call of each route would have listed. */
+    private static final Map<String, String> WHAT = Map.of("asc-apps", "list of apps", "asc-requests", "app(s)", "asc-reports",
+            "report request(s)", "asc-instances", "report(s)", "asc-segments", "instance(s)", "asc-segment", "segment(s)");
+
+    @Inject
+    RunTally tally;
+
+    @Inject
+    @Named("rateBudget")
+    RateBudget budget;
+
+    private final Map<String, AtomicLong> left = new LinkedHashMap<>();
+    private volatile boolean stopped;
+
+    void syncStarted() {
+        synchronized (left) {
+            left.clear();
+        }
+        stopped = false;
+        budget.syncStarted();
+    }
+
+    /** A call the rate budget did not start: counted, not logged one by one (the budget said once why). */
+    public void left(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String what = WHAT.getOrDefault(String.valueOf(exchange.getProperty(Exchange.FAILURE_ROUTE_ID)), "listing(s)");
+        synchronized (left) {
+            left.computeIfAbsent(what, k -> new AtomicLong()).incrementAndGet();
+        }
+        if (e instanceof AppStoreConnectException.QuotaExhausted q && q.stopping()) {
+            stopped = true;
+        }
+        tally.walkIncomplete(exchange);
+    }
+
+    /** Whether the quota, not a stop, left work for the next run (one-shot: exit code 3). */
+    boolean usedUp() {
+        synchronized (left) {
+            return !left.isEmpty() && !stopped;
+        }
+    }
+
+    /** The sync is over: the budget's state for the next process, and the one sentence on what is left, or null. */
+    String syncFinished() {
+        budget.flush();
+        StringJoiner what = new StringJoiner(", ");
+        long calls;
+        synchronized (left) {
+            if (left.isEmpty()) {
+                return null;
+            }
+            left.forEach((k, n) -> what.add(k.startsWith("list ") ? "the " + k : n.get() + " " + k));
+            calls = left.values().stream().mapToLong(AtomicLong::get).sum();
+        }
+        if (stopped) {
+            return "The application stopped while waiting for App Store Connect's quota; left for the next run: " + what + " (at least " + calls
+                    + " API call(s))";
+        }
+        Instant from = budget.resumeAt() == null ? Instant.now() : budget.resumeAt();
+        int perWindow = budget.callsPerWindow();
+        Instant done = from.plus(budget.window().multipliedBy((calls - 1) / perWindow));
+        return "App Store Connect's quota for key " + budget.key() + " is used up; left for the next run: " + what + " (at least " + calls
+                + " API call(s)); at the current budget of " + perWindow + " calls per " + budget.window().toString().substring(2).toLowerCase()
+                + " that can be done from " + TIME.format(done);
+    }
+}
