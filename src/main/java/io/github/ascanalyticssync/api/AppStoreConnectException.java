@@ -62,15 +62,17 @@ public class AppStoreConnectException extends RuntimeException {
 
     /**
      * No call was made: the key's quota is used up for longer than the run may wait, a 429 came again after the
-     * pause, or the application is stopping. Not retried; what is left goes to the next run.
+     * pause, or the application is stopping. A 429 of our own making, so that the same error handling takes it (an
+     * exception of another type raised while Camel redelivers a 429 would not be): not retried, what is left goes to
+     * the next run.
      */
     @RegisterForReflection
-    public static class QuotaExhausted extends AppStoreConnectException {
+    public static class QuotaExhausted extends RateLimited {
         private final Instant resumeAt;
         private final boolean stopping;
 
         public QuotaExhausted(String key, String why, Instant resumeAt, boolean stopping) {
-            super("rate budget of key " + key, 429, stopping ? "STOPPING" : "QUOTA_USED_UP", why);
+            super("rate budget of key " + key, stopping ? "STOPPING" : "QUOTA_USED_UP", why, null);
             this.resumeAt = resumeAt;
             this.stopping = stopping;
         }

@@ -52,8 +52,26 @@ public class QuotaLeft {
         budget.syncStarted();
     }
 
+    @Inject
+    SyncConfig config;
+
+    /** Whether a 429 gets another try: not once the rate budget starts no call, else up to asc.sync.rate-limit.retries. */
+    public boolean retrying(Exception e, Integer redeliveries) {
+        return !(e instanceof AppStoreConnectException.QuotaExhausted) && !budget.exhausted()
+                && (redeliveries == null ? 0 : redeliveries) < config.sync().rateLimit().retries();
+    }
+
+    /** A 429 that got no further try: left for the next run when the rate budget stopped the calls, else a failure. */
+    public void failed(Exchange exchange) {
+        if (exchange.getProperty(Exchange.EXCEPTION_CAUGHT) instanceof AppStoreConnectException.QuotaExhausted || budget.exhausted()) {
+            left(exchange);
+        } else {
+            tally.walkFailed(exchange);
+        }
+    }
+
     /** A call the rate budget did not start: counted, not logged one by one (the budget said once why). */
-    public void left(Exchange exchange) {
+    void left(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String what = WHAT.getOrDefault(String.valueOf(exchange.getProperty(Exchange.FAILURE_ROUTE_ID)), "listing(s)");
         synchronized (left) {
