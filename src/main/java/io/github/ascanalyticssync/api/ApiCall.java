@@ -98,6 +98,10 @@ public class ApiCall {
             throw new AppStoreConnectException.NotAuthorized(endpoint, code, detail);
         }
         if (status == 429) {
+            AppStoreConnectException.QuotaExhausted refused = budget.refusal();
+            if (refused != null) {
+                throw refused;
+            }
             throw new AppStoreConnectException.RateLimited(endpoint, code, detail, retryAfter);
         }
         if (status >= 500) {

@@ -107,9 +107,7 @@ public class RateBudget {
             }
             long pause = Math.max(pausedUntil, goneUntil) - now;
             if (pause > maxWait) {
-                exhaust("App Store Connect's quota for key " + key + " is used up until " + TIME.format(Instant.ofEpochMilli(now + pause))
-                        + ", longer than asc.sync.rate-limit.max-wait (" + Duration.ofMillis(maxWait).toString().substring(2).toLowerCase()
-                        + "): this run starts no further API call and leaves the rest for the next run");
+                exhaustBeyondMaxWait(now, pause);
                 continue;
             }
             if (pause > 1000 && !announced) {
@@ -205,6 +203,27 @@ public class RateBudget {
     /** Stores what the next process needs to know (at the end of a sync; otherwise every few seconds while calling). */
     public synchronized void flush() {
         persist();
+    }
+
+    /**
+     * After a 429: the refusal the next call of this run would meet (the quota gone for longer than the maximum wait,
+     * or a 429 again after the pause), or null when a retry may wait for it. Thrown in place of the 429 itself, so that
+     * the call's first failure already says that no retry follows.
+     */
+    public synchronized AppStoreConnectException.QuotaExhausted refusal() {
+        long now = System.currentTimeMillis();
+        long pause = Math.max(pausedUntil, goneUntil) - now;
+        if (pause > maxWait) {
+            exhaustBeyondMaxWait(now, pause);
+        }
+        return exhausted == null && !stopping ? null
+                : new AppStoreConnectException.QuotaExhausted(key, stopping ? "the application is stopping" : exhausted, resumeAt(), stopping);
+    }
+
+    private void exhaustBeyondMaxWait(long now, long pause) {
+        exhaust("App Store Connect's quota for key " + key + " is used up until " + TIME.format(Instant.ofEpochMilli(now + pause))
+                + ", longer than asc.sync.rate-limit.max-wait (" + Duration.ofMillis(maxWait).toString().substring(2).toLowerCase()
+                + "): this run starts no further API call and leaves the rest for the next run");
     }
 
     /** Whether this run starts no further call because the quota is used up. */
