@@ -32,6 +32,8 @@ public class ApiCall {
     public static final String METHOD = "ascMethod";
     public static final String PATH = "ascPath";
     static final String ENDPOINT = "ascEndpoint";
+    /** The rate budget's ticket of the call (routes/asc-api.yaml). */
+    static final String TICKET = "ascTicket";
 
     private final URI base;
 
@@ -67,20 +69,22 @@ public class ApiCall {
 
     /**
      * After the call: statistics, Apple's quota ({@code X-Rate-Limit}) and date, then the status: 2xx goes on, 401
-     * drops the token (one more try mints a new one), 429 pauses the rate budget, 5xx is worth another try, anything
+     * drops the token (one more try mints a new one), 429 is the rate budget's to weigh (a burst, or the quota gone), 5xx is worth another try, anything
      * else is final for this call.
      */
     public void response(Exchange exchange) {
         Message m = exchange.getMessage();
         String endpoint = exchange.getVariable(ENDPOINT, String.class);
         int status = m.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        String quota = m.getHeader("X-Rate-Limit", String.class);
-        stats.record(endpoint, status, quota, m.getHeader("Date", String.class));
+        String rateLimit = m.getHeader("X-Rate-Limit", String.class);
+        stats.record(endpoint, status, rateLimit, m.getHeader("Date", String.class));
         // Apple counts per key: the key's own remainder paces the key's own budget
         String key = keys.of(exchange).name();
         RateBudget budget = keys.budget(key);
-        Integer[] announced = ApiStats.quota(quota);
-        budget.observe(announced[0], announced[1]);
+        int[] figures = ApiStats.figures(rateLimit);
+        Long retryAfter = retryAfter(m.getHeader("Retry-After", String.class));
+        budget.answered(exchange.getVariable(TICKET, long[].class), status, figures == null ? null : figures[0], figures == null ? null : figures[1],
+                retryAfter);
         if (status >= 200 && status < 300) {
             return;
         }
@@ -96,9 +100,11 @@ public class ApiCall {
             keys.issuer(key).invalidate(authorization == null ? null : authorization.substring("Bearer ".length()));
             throw new AppStoreConnectException.NotAuthorized(endpoint, code, detail);
         }
-        Long retryAfter = retryAfter(m.getHeader("Retry-After", String.class));
         if (status == 429) {
-            budget.rateLimited(retryAfter);
+            AppStoreConnectException.QuotaExhausted refused = budget.refusal();
+            if (refused != null) {
+                throw refused;
+            }
             throw new AppStoreConnectException.RateLimited(endpoint, code, detail, retryAfter);
         }
         if (status >= 500) {

@@ -104,7 +104,12 @@ public class ApiKeys {
     }
 
     public RateBudget budget(String name) {
-        return budgets.computeIfAbsent(name, n -> producers.rateBudget(n, key(n).callsPerWindow()));
+        return budgets.computeIfAbsent(name, n -> producers.rateBudget(n, key(n).keyId().orElse(n), key(n).callsPerWindow()));
+    }
+
+    /** The budget of every key (created on first use). */
+    public List<RateBudget> budgets() {
+        return keys.keySet().stream().map(this::budget).toList();
     }
 
     /** The rate budget step of routes/asc-api.yaml: waits until the key's budget allows one more call. */

@@ -52,26 +52,25 @@ public class ApiStats {
             }
         }
         calls.computeIfAbsent(endpoint + " " + status, k -> new AtomicLong()).incrementAndGet();
-        if (rateLimitHeader != null) {
-            Matcher l = LIMIT.matcher(rateLimitHeader);
-            Matcher r = REMAINING.matcher(rateLimitHeader);
-            if (l.find() && r.find()) {
-                limit = Integer.valueOf(l.group(1));
-                remaining = Integer.valueOf(r.group(1));
-            }
+        int[] figures = figures(rateLimitHeader);
+        if (figures != null) {
+            limit = figures[0];
+            remaining = figures[1];
         }
     }
 
-    /** Apple's {@code X-Rate-Limit} header as {limit, remaining}; nulls when it is absent or unreadable. */
-    static Integer[] quota(String rateLimitHeader) {
-        if (rateLimitHeader != null) {
-            Matcher l = LIMIT.matcher(rateLimitHeader);
-            Matcher r = REMAINING.matcher(rateLimitHeader);
-            if (l.find() && r.find()) {
-                return new Integer[] { Integer.valueOf(l.group(1)), Integer.valueOf(r.group(1)) };
-            }
+    /** {limit, remaining} from an {@code X-Rate-Limit} header, or null when it has not both. */
+    static int[] figures(String rateLimitHeader) {
+        if (rateLimitHeader == null) {
+            return null;
         }
-        return new Integer[] { null, null };
+        Matcher l = LIMIT.matcher(rateLimitHeader);
+        Matcher r = REMAINING.matcher(rateLimitHeader);
+        try {
+            return l.find() && r.find() ? new int[] { Integer.parseInt(l.group(1)), Integer.parseInt(r.group(1)) } : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** Calls by endpoint, all statuses together. */

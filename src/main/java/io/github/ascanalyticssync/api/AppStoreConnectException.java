@@ -1,5 +1,7 @@
 package io.github.ascanalyticssync.api;
 
+import java.time.Instant;
+
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -55,6 +57,33 @@ public class AppStoreConnectException extends RuntimeException {
     public static class RateLimited extends Retryable {
         public RateLimited(String endpoint, String code, String detail, Long retryAfterSeconds) {
             super(endpoint, 429, code, detail, retryAfterSeconds);
+        }
+    }
+
+    /**
+     * No call was made: the key's quota is used up for longer than the run may wait, a 429 came again after the
+     * pause, or the application is stopping. A 429 of our own making, so that the same error handling takes it (an
+     * exception of another type raised while Camel redelivers a 429 would not be): not retried, what is left goes to
+     * the next run.
+     */
+    @RegisterForReflection
+    public static class QuotaExhausted extends RateLimited {
+        private final Instant resumeAt;
+        private final boolean stopping;
+
+        public QuotaExhausted(String key, String why, Instant resumeAt, boolean stopping) {
+            super("rate budget of key " + key, stopping ? "STOPPING" : "QUOTA_USED_UP", why, null);
+            this.resumeAt = resumeAt;
+            this.stopping = stopping;
+        }
+
+        /** When the quota returns, or null when unknown or now. */
+        public Instant resumeAt() {
+            return resumeAt;
+        }
+
+        public boolean stopping() {
+            return stopping;
         }
     }
 

@@ -300,6 +300,12 @@ public class RunTally {
         LOG.error(why);
     }
 
+    /** A part of the walk left for the next run without a call (the quota, see {@link QuotaLeft}): not logged one by one. */
+    void walkIncomplete(Exchange exchange) {
+        walkFailed = true;
+        failedRun(exchange);
+    }
+
     /** A destination that failed every attempt: the others are not held up; this one gets it on the next sync. */
     public void deliveryFailed(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);

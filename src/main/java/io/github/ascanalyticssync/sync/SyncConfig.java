@@ -210,6 +210,13 @@ public interface SyncConfig {
         /** Further tries of a call answered 429 (a storm from parallel workers can meet several in a row). */
         @WithDefault("10")
         int retries();
+
+        /**
+         * The longest a run waits for the quota to return (Retry-After, or the window to free up); beyond it, the run
+         * starts no further call and leaves the rest for the next run. Unset: 5 minutes in one-shot mode, the window
+         * otherwise.
+         */
+        Optional<Duration> maxWait();
     }
 
     interface Download {

@@ -31,7 +31,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * One sync at a time: which apps it walks, and its summary (what it did is counted by {@link RunTally}). In one-shot
- * mode the end of the sync ends the process: exit 0 when everything selected reached every destination, 1 otherwise.
+ * mode the end of the sync ends the process: exit 0 when everything selected reached every destination, 3 when App Store
+ * Connect's quota left work for the next run ({@link QuotaLeft}), 1 otherwise.
  */
 // the routes in routes/ call its methods by name, also in a native image
 @RegisterForReflection
@@ -81,6 +82,9 @@ public class SyncRun {
     @Inject
     ApiKeys keys;
 
+    @Inject
+    QuotaLeft quotaLeft;
+
     /**
      * One sync at a time. A semaphore, not a lock: an asynchronous sink (Kafka) may finish the sync on another thread
      * than the one that began it. In clustered mode the shards a replica leads wait for each other's turn.
@@ -118,6 +122,7 @@ public class SyncRun {
         }
         tally.reset();
         keys.syncStarted();
+        quotaLeft.syncStarted();
         destinations.syncStarted();
         staging.sweep();
         status.syncStarted();
@@ -169,6 +174,10 @@ public class SyncRun {
                         + " did not walk); fill it from one of them: java -Dasc.sync.mode=seed -Dasc.seed.from=<a folder in this layout,"
                         + " e.g. the local folder> -Dasc.seed.to=" + d + " -jar target/quarkus-app/quarkus-run.jar"));
             }
+            String quota = quotaLeft.syncFinished();
+            if (quota != null) {
+                tally.destinationProblem(quota);
+            }
             Map<String, Long> calls = new LinkedHashMap<>();
             apiStats.callsByEndpoint().forEach((endpoint, n) -> {
                 long delta = n - callsAtStart.getOrDefault(endpoint, 0L);
@@ -194,7 +203,7 @@ public class SyncRun {
                     l.lastError() == null ? "" : " (its last error: " + l.lastError() + ")"));
             s.problems().forEach(p -> LOG.warnf("Not delivered: %s", p));
             if (config.sync().mode() == SyncConfig.Mode.ONE_SHOT) {
-                int code = s.complete() && saved ? 0 : 1;
+                int code = quotaLeft.usedUp() ? 3 : s.complete() && saved ? 0 : 1;
                 LOG.infof("One-shot sync done, exiting with %d", code);
                 Quarkus.asyncExit(code);
             }
