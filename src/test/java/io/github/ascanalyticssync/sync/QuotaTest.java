@@ -22,10 +22,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.github.ascanalyticssync.api.ApiKeys;
 import io.github.ascanalyticssync.api.RateBudget;
 import io.github.ascanalyticssync.ledger.StateStore;
 import io.github.ascanalyticssync.simulator.SimulatorTestResource;
-import io.github.ascanalyticssync.token.TokenIssuer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -88,7 +88,7 @@ class QuotaTest {
 
     /** Another client with the same key spends the whole quota of the window. */
     static void useUpTheQuota() {
-        String token = CDI.current().select(TokenIssuer.class).get().token();
+        String token = CDI.current().select(ApiKeys.class).get().issuer(KeySettings.DEFAULT).token();
         String api = ConfigProvider.getConfig().getValue("asc.api.base-url", String.class);
         for (int i = 0; i < QUOTA; i++) {
             given().baseUri(api).header("Authorization", "Bearer " + token).get("/v1/apps").then().statusCode(200);
