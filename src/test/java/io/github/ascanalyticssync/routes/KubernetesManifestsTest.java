@@ -262,6 +262,7 @@ class KubernetesManifestsTest {
         Map<String, String> env = new HashMap<>();
         List<Map<String, Object>> vars = at(deployment, "spec", "template", "spec", "containers", "0", "env");
         vars.forEach(v -> env.put((String) v.get("name"), String.valueOf(v.get("value"))));
+        assertEquals("-XX:+UseG1GC -XX:+ExitOnOutOfMemoryError", env.remove("JAVA_OPTS_APPEND"), "the JVM flags of a long-running replica");
         assertEquals(Map.of("ASC_SYNC_MODE", "service", "ASC_CLUSTER_ENABLED", "true", "ASC_CLUSTER_SERVICE", "kubernetes", "ASC_CLUSTER_SHARDS",
                 "8", "ASC_STATE_STORE", "jdbc", "ASC_LOCAL_ENABLED", "false"), env);
         // the Role lets the pods' ServiceAccount hold Leases

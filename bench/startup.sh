@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Start-up of a one-shot sync with nothing new to download: the simulator runs alone in its own process (one app), a
+# first one-shot sync of one report (App Downloads Standard, DAILY) fills the state, then --runs further one-shot runs
+# of that report find nothing new. Prints, per run and as medians: Quarkus' "started in", the first API call (from the
+# launch of java to the sync's first request, in the sync's own log), the wall time, the CPU seconds (user + system)
+# and the peak resident memory of the whole process (/usr/bin/time).
+#
+#   bench/startup.sh [--runs N] [--java PATH] [--app DIR] [JVM option ...]
+#
+# --java: the java launcher (default: java on the PATH); --app: the quarkus-app folder (default target/quarkus-app);
+# JVM options are passed to the measured runs only, e.g. -XX:SharedArchiveFile=app-cds.jsa -XX:TieredStopAtLevel=1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+runs=5 java=java app=target/quarkus-app jvm=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) runs=$2; shift 2 ;;
+    --java) java=$2; shift 2 ;;
+    --app) app=$2; shift 2 ;;
+    *) jvm+=("$1"); shift ;;
+  esac
+done
+[ -x /usr/bin/time ] || { echo "bench/startup.sh needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
+[ -f target/quarkus-app/quarkus-run.jar ] || mvn -B -q package -DskipTests
+
+work=$(mktemp -d)
+sim_pid=""
+trap 'if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
+
+java -Dasc.simulator.enabled=true -Dasc.sync.enabled=false -Dquarkus.http.port=0 -Dasc.simulator.api-port=0 \
+  -Dasc.simulator.storage-port=0 -Dasc.simulator.data.apps=1 -jar target/quarkus-app/quarkus-run.jar > "$work/simulator.log" 2>&1 &
+sim_pid=$!
+line=""
+for _ in $(seq 600); do
+  line=$(grep -o 'API at http://[^,]*, segment storage at http://[^,]*' "$work/simulator.log" || true)
+  [ -n "$line" ] && break
+  kill -0 "$sim_pid" 2>/dev/null || { cat "$work/simulator.log" >&2; echo "the simulator did not start" >&2; exit 1; }
+  sleep 0.1
+done
+[ -n "$line" ] || { echo "the simulator did not start within 60 s" >&2; exit 1; }
+sim_api=$(echo "$line" | sed 's/API at \([^,]*\),.*/\1/')
+sim_storage=$(echo "$line" | sed 's/.*segment storage at //')
+
+sync_args=(-Dquarkus.profile=dev -Dasc.simulator.enabled=false -Dasc.api.base-url="$sim_api"
+  -Dasc.sync.download.simulator-storage-url="$sim_storage" -Dquarkus.http.port=0 -Dasc.sync.mode=one-shot
+  "-Dasc.sync.report-names=App Downloads Standard" -Dasc.sync.granularities=DAILY
+  -Dasc.state.dir="$work/state" -Dasc.destinations.local.path="$work/reports"
+  -Dcamel.main.routes-include-pattern=file:"$PWD"/routes/*.yaml
+  -Dcamel.component.kamelet.location=file:"$PWD"/routes/kamelets,classpath:kamelets
+  # the first API call is read from the sync's log: Camel HTTP logs each request at DEBUG
+  '-Dquarkus.log.category."org.apache.camel.component.http.HttpProducer".level=DEBUG')
+
+# the first run downloads the report's segments; it is not measured
+java "${sync_args[@]}" -jar "$app/quarkus-run.jar" > "$work/first.log" 2>&1 || { tail -20 "$work/first.log" >&2; exit 1; }
+
+echo "java:     $("$java" -version 2>&1 | head -1); options: ${jvm[*]:-none}"
+for run in $(seq "$runs"); do
+  start_ms=$(date +%s%3N)
+  code=0
+  /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$java" "${jvm[@]}" "${sync_args[@]}" -jar "$app/quarkus-run.jar" > "$work/log" 2>&1 || code=$?
+  [ "$code" = 0 ] || { tail -20 "$work/log" >&2; echo "run $run exited with $code" >&2; exit 1; }
+  grep -q 'Sync finished.*: 0 new segment' "$work/log" || { echo "run $run downloaded something: not a no-change run" >&2; exit 1; }
+  started=$(sed -n 's/.*started in \([0-9.]*\)s\. Listening.*/\1/p' "$work/log")
+  first=$(grep -m1 'Executing http' "$work/log" | cut -c1-23 | tr ',' '.')
+  first_ms=$(date -d "$first" +%s%3N)
+  read -r wall user sys rss < "$work/time"
+  echo "$started $(( first_ms - start_ms )) $wall $user $sys $rss" >> "$work/runs"
+  awk -v n="$run" -v s="$started" -v f=$(( first_ms - start_ms )) -v w="$wall" -v u="$user" -v y="$sys" -v m="$rss" 'BEGIN {
+    printf "run %d:    started in %.2f s, first API call %.2f s, wall %.2f s, CPU %.2f s (user %.2f), peak %d MiB\n", n, s, f / 1000, w, u + y, u, m / 1024 }'
+done
+awk '{ s[NR] = $1; f[NR] = $2 / 1000; w[NR] = $3; c[NR] = $4 + $5; u[NR] = $4; m[NR] = $6 / 1024 }
+  function median(a,   i, j, t, n) { n = NR; for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+  END { printf "median:   started in %.2f s, first API call %.2f s, wall %.2f s, CPU %.2f s (user %.2f), peak %d MiB\n",
+    median(s), median(f), median(w), median(c), median(u), median(m) }' "$work/runs"
