@@ -119,6 +119,11 @@ public class SyncRun {
         return configured;
     }
 
+    /** When the current (or last) sync started; null before the first. */
+    Instant started() {
+        return started;
+    }
+
     /** True when no apps are configured: the walk lists every app the key can see. */
     public boolean discoversApps() {
         return config.sync().appIds().orElse(List.of()).isEmpty();
