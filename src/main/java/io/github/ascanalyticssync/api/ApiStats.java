@@ -34,7 +34,7 @@ public class ApiStats {
     /** App Store Connect's time at its last response, and the local monotonic clock (nanoseconds) then. */
     private volatile ServerTime serverTime;
 
-    private record ServerTime(Instant at, long nanos) {
+    private record ServerTime(Instant at, long nanos, Instant received) {
     }
 
     @Inject
@@ -54,7 +54,7 @@ public class ApiStats {
             try {
                 ZonedDateTime date = ZonedDateTime.parse(dateHeader, DateTimeFormatter.RFC_1123_DATE_TIME).withZoneSameInstant(ZoneOffset.UTC);
                 serverToday = date.toLocalDate();
-                serverTime = new ServerTime(date.toInstant(), System.nanoTime());
+                serverTime = new ServerTime(date.toInstant(), System.nanoTime(), Instant.now());
             } catch (DateTimeParseException e) {
                 // a malformed Date header leaves the last good one (or the local clock) in charge
             }
@@ -101,5 +101,11 @@ public class ApiStats {
     public Instant serverNow() {
         ServerTime t = serverTime;
         return t != null ? t.at().plusNanos(System.nanoTime() - t.nanos()) : Instant.now();
+    }
+
+    /** When (local clock) the last response with a {@code Date} header arrived; null before the first. */
+    public Instant lastDateReceived() {
+        ServerTime t = serverTime;
+        return t == null ? null : t.received();
     }
 }

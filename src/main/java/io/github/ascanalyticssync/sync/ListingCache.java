@@ -26,8 +26,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 /**
  * The lists that rarely change, kept in the state store ({@code requests/<app>}, {@code reports/<request>}: when
  * listed, and the resources as JSON) and listed again after {@code asc.sync.listing.refresh}; at once when a listing
- * met a 404, when a request is stopped or was created or replaced, and for another category selection. Each sync lists
- * the requests of its first app anyway: that call's {@code Date} header is the clock the listing plan reads.
+ * met a 404, when a request is stopped or was created or replaced, and for another category selection. A sync that
+ * has made no call yet (the apps are configured) lists its first app's requests anyway: that response's {@code Date}
+ * header is the clock the listing plan reads.
  */
 // the routes in routes/ call its methods by name, also in a native image
 @RegisterForReflection
@@ -60,19 +61,24 @@ public class ListingCache {
     @Inject
     ListingSchedule schedule;
 
-    /** The sync whose clock was read (its start). */
-    private volatile Instant clockRead;
+    /**
+     * Sets the variable {@code next} to the first page of the app's requests, or to null when the kept list serves
+     * (then it is the variable {@code requests}). A bean step, not an expression: an expression's bean sees a copy.
+     */
+    public void requestsPath(Exchange exchange, @Variable("appId") String appId) {
+        exchange.setVariable("next", requestsFirstPage(exchange, appId));
+    }
 
-    /** The first page of the app's requests, or null when the cached list serves (then it is the variable {@code requests}). */
-    public String requestsPath(Exchange exchange, @Variable("appId") String appId) {
+    private String requestsFirstPage(Exchange exchange, String appId) {
         String path = "/v1/apps/" + appId + "/analyticsReportRequests?limit=200&fields%5BanalyticsReportRequests%5D=accessType,stoppedDueToInactivity";
         Instant started = run.started();
+        Instant received = apiStats.lastDateReceived();
+        boolean clockRead = started != null && received != null && !received.isBefore(started);
         Optional<List<JsonApi.Resource>> cached = cached("requests/" + appId, "");
-        if (cached.isPresent() && started != null && started.equals(clockRead)) {
+        if (cached.isPresent() && clockRead) {
             exchange.setVariable(REQUESTS, new ArrayList<>(cached.get()));
             return null;
         }
-        clockRead = started;
         exchange.setVariable(FRESH, true);
         return path;
     }
@@ -97,16 +103,17 @@ public class ListingCache {
         }
     }
 
-    /** The first page of the request's reports, or null when the cached list serves. */
-    public String reportsPath(Exchange exchange, @Variable("requestId") String requestId) {
+    /** Sets the variable {@code next} to the first page of the request's reports, or to null when the kept list serves. */
+    public void reportsPath(Exchange exchange, @Variable("requestId") String requestId) {
         exchange.removeVariable(REPORTS);
         Optional<List<JsonApi.Resource>> cached = cached("reports/" + requestId, categories());
         if (cached.isPresent()) {
             exchange.setVariable(REPORTS, new ArrayList<>(cached.get()));
-            return null;
+            exchange.setVariable("next", null);
+            return;
         }
         exchange.setVariable(FRESH, true);
-        return walk.reportsPath(requestId);
+        exchange.setVariable("next", walk.reportsPath(requestId));
     }
 
     /** Collects one listed page of reports. */

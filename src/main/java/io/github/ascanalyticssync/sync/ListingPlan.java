@@ -20,7 +20,7 @@ import java.util.TreeSet;
  * <li>the instance of today's or yesterday's processing date of a selected granularity was not seen yet: at the
  * report's probe hours (UTC) of the day, from the hour its instances usually appear ({@link #probeHours});</li>
  * <li>an older scheduled date within the look-back window was not seen (published late, or skipped): once a day, at
- * the last probe hour.</li>
+ * the last probe hour, when the report was not listed that day anyway.</li>
  * </ul>
  * A probe hour counts once: the report is due when the latest probe moment up to now is after its last listing.
  *
@@ -58,12 +58,15 @@ record ListingPlan(Instant listedAt, Integer hour, boolean pending, Map<String, 
         if (current) {
             return listedAt.isBefore(latestProbe(now, probeHours(hour, unknownHourProbes)));
         }
-        return older && listedAt.isBefore(latestProbe(now, new int[] { LAST_HOUR }));
+        // a late or skipped older date: once a day, at the last hour, unless the report was listed that day anyway
+        // (each listing asks for the look-back window's dates too)
+        Instant recheck = latestProbe(now, new int[] { LAST_HOUR });
+        return older && day(listedAt).isBefore(day(recheck));
     }
 
     /**
-     * The probe hours of a day: the learned hour, two hours later, and the day's last hour; while the hour is
-     * unknown, the configured sparse ones (and the last hour). Sparse on purpose: each probe that finds nothing is a
+     * The probe hours of a day: the learned hour and the day's last hour; while the hour is unknown, the configured
+     * sparse ones (and the last hour). Sparse on purpose: each probe that finds nothing is a
      * call spent, and what a probe misses the next one (at the latest the last hour's) finds.
      */
     static int[] probeHours(Integer hour, int[] unknown) {
@@ -74,9 +77,7 @@ record ListingPlan(Instant listedAt, Integer hour, boolean pending, Map<String, 
                 hours.add(Math.min(LAST_HOUR, Math.max(0, h)));
             }
         } else {
-            for (int step : new int[] { 0, 2 }) {
-                hours.add(Math.min(LAST_HOUR, hour + step));
-            }
+            hours.add(Math.min(LAST_HOUR, Math.max(0, hour)));
         }
         return hours.stream().mapToInt(Integer::intValue).toArray();
     }
@@ -101,23 +102,34 @@ record ListingPlan(Instant listedAt, Integer hour, boolean pending, Map<String, 
      */
     ListingPlan after(Instant now, Map<String, Set<LocalDate>> delivered, boolean somethingPending, int lookbackDays) {
         LocalDate today = day(now);
-        LocalDate keepFrom = today.minusDays(lookbackDays + 1L);
         Integer learned = hour;
-        Map<String, TreeSet<LocalDate>> next = new TreeMap<>();
-        seen.forEach((g, dates) -> next.put(g, new TreeSet<>(dates.tailSet(keepFrom))));
+        Map<String, TreeSet<LocalDate>> all = new TreeMap<>();
+        seen.forEach((g, dates) -> all.put(g, new TreeSet<>(dates)));
         for (var entry : delivered.entrySet()) {
-            TreeSet<LocalDate> dates = next.computeIfAbsent(entry.getKey(), g -> new TreeSet<>());
+            TreeSet<LocalDate> dates = all.computeIfAbsent(entry.getKey(), g -> new TreeSet<>());
             for (LocalDate d : entry.getValue()) {
-                if (d.isBefore(keepFrom)) {
-                    continue;
-                }
                 boolean fresh = dates.add(d) && !d.isBefore(today.minusDays(1));
                 if (fresh && listedAt != null && day(listedAt).equals(today)) {
                     learned = now.atZone(ZoneOffset.UTC).getHour();
                 }
             }
         }
-        return new ListingPlan(now, learned, somethingPending, next);
+        LocalDate keepFrom = today.minusDays(lookbackDays + 1L);
+        Map<String, TreeSet<LocalDate>> kept = new TreeMap<>();
+        all.forEach((g, dates) -> {
+            TreeSet<LocalDate> recent = new TreeSet<>(dates.tailSet(keepFrom));
+            // the newest older date stays: dates after it that were never seen are late or skipped, not before the request
+            LocalDate anchor = dates.lower(keepFrom);
+            if (anchor != null) {
+                recent.add(anchor);
+            }
+            kept.put(g, recent);
+        });
+        return new ListingPlan(now, learned, somethingPending, kept);
+    }
+
+    ListingPlan withHour(Integer learned) {
+        return new ListingPlan(listedAt, learned, pending, seen);
     }
 
     static ListingPlan never() {
