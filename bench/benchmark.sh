@@ -11,7 +11,7 @@
 #   bench/benchmark.sh --day [--apps N] [--interval 1h] [--categories LIST]
 #
 # A simulated day of syncs (jq needed): a simulator in its own process (its clock set, instances appearing at hours
-# spread over the day, 2 % a day late), a first sync at 00:30 UTC, then one one-shot sync every --interval (minutes
+# spread over the day, 2 % a day late, none empty so that the catalogue shows each), a first sync at 00:30 UTC, then one one-shot sync every --interval (minutes
 # or hours: 30m, 1h, 2h) until 00:30 the next day, all on one state folder. Prints the calls per app for the day, the
 # day's minimum from the simulator's catalogue (per app a requests and a reports listing, per report with a new
 # instance one instances listing, per new instance one segments listing), their ratio, the peak calls of one sync
@@ -99,7 +99,8 @@ if [ -n "$day" ]; then
   esac
   [ "$step_min" -gt 0 ] || { echo "--interval must be more than 0" >&2; exit 2; }
   start_simulator -Dasc.simulator.data.apps="$apps" -Dasc.simulator.data.today=2026-03-06 -Dasc.simulator.lifecycle.inactivity-days=400 \
-    -Dasc.simulator.data.publish-hours=0-23 -Dasc.simulator.data.late-share=0.02 -Dasc.simulator.rate-limit.per-hour=100000000
+    -Dasc.simulator.data.publish-hours=0-23 -Dasc.simulator.data.late-share=0.02 -Dasc.simulator.rate-limit.per-hour=100000000 \
+    -Dasc.simulator.data.empty-instance-ratio=0
   day_sync=(-Dquarkus.profile=dev -Dasc.simulator.enabled=false -Dasc.api.base-url="$sim_api"
     -Dasc.sync.download.simulator-storage-url="$sim_storage" -Dquarkus.http.port=0 -Dasc.sync.mode=one-shot
     -Dasc.sync.rate-limit.calls-per-window=100000000 -Dasc.state.dir="$work/state" -Dasc.destinations.local.path="$work/reports"

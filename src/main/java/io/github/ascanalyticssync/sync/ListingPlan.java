@@ -39,7 +39,7 @@ record ListingPlan(Instant listedAt, Integer hour, boolean pending, Map<String, 
             return true;
         }
         LocalDate today = day(now);
-        boolean current = false;
+        LocalDate current = null; // the oldest of today's and yesterday's dates not seen
         boolean older = false;
         for (String g : granularities) {
             TreeSet<LocalDate> dates = seen.getOrDefault(g, new TreeSet<>());
@@ -48,15 +48,17 @@ record ListingPlan(Instant listedAt, Integer hour, boolean pending, Map<String, 
                     continue;
                 }
                 if (!d.isBefore(today.minusDays(1))) {
-                    current = true;
+                    current = current == null || d.isBefore(current) ? d : current;
                 } else if (!dates.isEmpty() && d.isAfter(dates.first())) {
                     // a date after the first one seen: published late or skipped (before it, the request was not there yet)
                     older = true;
                 }
             }
         }
-        if (current) {
-            return listedAt.isBefore(latestProbe(now, probeHours(hour, unknownHourProbes)));
+        if (current != null) {
+            // only the probes since that date's day began: yesterday's last one is not spent on today's date
+            Instant probe = latestProbe(now, probeHours(hour, unknownHourProbes));
+            return !probe.isBefore(at(current, 0)) && listedAt.isBefore(probe);
         }
         // a late or skipped older date: once a day, at the last hour, unless the report was listed that day anyway
         // (each listing asks for the look-back window's dates too)
