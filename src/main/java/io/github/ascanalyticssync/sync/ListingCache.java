@@ -74,9 +74,9 @@ public class ListingCache {
         Instant started = run.started();
         Instant received = apiStats.lastDateReceived();
         boolean clockRead = started != null && received != null && !received.isBefore(started);
-        Optional<List<JsonApi.Resource>> cached = cached("requests/" + appId, "");
-        if (cached.isPresent() && clockRead) {
-            exchange.setVariable(REQUESTS, new ArrayList<>(cached.get()));
+        Optional<Kept> kept = kept("requests/" + appId, "");
+        if (kept.isPresent() && clockRead && (kept.get().fresh() || !anyDue(appId, kept.get().resources()))) {
+            exchange.setVariable(REQUESTS, new ArrayList<>(kept.get().resources()));
             return null;
         }
         exchange.setVariable(FRESH, true);
@@ -97,7 +97,7 @@ public class ListingCache {
 
     /** After the walk chose the requests: one it created or replaced is not in the kept list, which is dropped then. */
     public void requestsWalked(@Variable("appId") String appId, List<RequestLifecycle.Walked> walked) {
-        List<String> kept = cached("requests/" + appId, "").orElse(List.of()).stream().map(JsonApi.Resource::id).toList();
+        List<String> kept = kept("requests/" + appId, "").map(Kept::resources).orElse(List.of()).stream().map(JsonApi.Resource::id).toList();
         if (walked.stream().anyMatch(w -> w.stopped() || !kept.contains(w.id()))) {
             store.remove("requests/" + appId);
         }
@@ -106,9 +106,9 @@ public class ListingCache {
     /** Sets the variable {@code next} to the first page of the request's reports, or to null when the kept list serves. */
     public void reportsPath(Exchange exchange, @Variable("requestId") String requestId) {
         exchange.removeVariable(REPORTS);
-        Optional<List<JsonApi.Resource>> cached = cached("reports/" + requestId, categories());
-        if (cached.isPresent()) {
-            exchange.setVariable(REPORTS, new ArrayList<>(cached.get()));
+        Optional<Kept> kept = kept("reports/" + requestId, categories());
+        if (kept.isPresent() && (kept.get().fresh() || !anyReportDue(exchange.getVariable("appId", String.class), kept.get().resources()))) {
+            exchange.setVariable(REPORTS, new ArrayList<>(kept.get().resources()));
             exchange.setVariable("next", null);
             return;
         }
@@ -158,22 +158,55 @@ public class ListingCache {
         return String.join(",", config.sync().categories().orElse(List.of()));
     }
 
-    private Optional<List<JsonApi.Resource>> cached(String key, String selection) {
+    /** A kept list; {@code fresh}: listed less than {@code asc.sync.listing.refresh} ago. */
+    private record Kept(List<JsonApi.Resource> resources, boolean fresh) {
+    }
+
+    /**
+     * The kept list for the selection. A list due for its refresh still serves while none of the app's reports is due:
+     * the refresh waits for the sync that lists something anyway, so a sync with nothing due stays at one call.
+     */
+    private Optional<Kept> kept(String key, String selection) {
         if (!config.sync().listing().cache()) {
             return Optional.empty();
         }
         return store.get(key).flatMap(value -> {
             String[] parts = value.split("\\|", 3);
             try {
-                Instant listed = Instant.parse(parts[0]);
-                if (parts.length < 3 || !parts[1].equals(selection) || !listed.plus(config.sync().listing().refresh()).isAfter(apiStats.serverNow())) {
+                if (parts.length < 3 || !parts[1].equals(selection)) {
                     return Optional.empty();
                 }
-                return Optional.of(JSON.readValue(parts[2], RESOURCES));
+                boolean fresh = Instant.parse(parts[0]).plus(config.sync().listing().refresh()).isAfter(apiStats.serverNow());
+                return Optional.of(new Kept(JSON.readValue(parts[2], RESOURCES), fresh));
             } catch (JsonProcessingException | RuntimeException e) {
                 return Optional.empty(); // unreadable: listed again
             }
         });
+    }
+
+    /** Whether a report of the app's kept active requests is due (or a request's reports are not kept). */
+    private boolean anyDue(String appId, List<JsonApi.Resource> requests) {
+        for (JsonApi.Resource r : requests) {
+            if (!RequestLifecycle.ONGOING.equals(r.attributes().accessType())) {
+                if (config.sync().snapshot()) {
+                    return true;
+                }
+                continue;
+            }
+            if (r.attributes().stopped()) {
+                return true;
+            }
+            Optional<Kept> reports = kept("reports/" + r.id(), categories());
+            if (reports.isEmpty() || anyReportDue(appId, reports.get().resources())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean anyReportDue(String appId, List<JsonApi.Resource> reports) {
+        return reports.stream().anyMatch(r -> walk.wantsReport(r)
+                && schedule.due(appId, String.valueOf(r.attributes().name()), RequestLifecycle.ONGOING, false));
     }
 
     private void keep(String key, String selection, List<JsonApi.Resource> resources) {
