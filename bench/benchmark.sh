@@ -8,6 +8,16 @@
 # Defaults: 2 apps, requests 4 days old (the default dataset), 40 rows per segment, no latency, all categories, 512m heap,
 # reports walked 4 at a time (asc.sync.parallel-reports).
 #
+#   bench/benchmark.sh --day [--apps N] [--interval 1h] [--categories LIST]
+#
+# A simulated day of syncs (jq needed): a simulator in its own process (its clock set, instances appearing at hours
+# spread over the day, 2 % a day late, none empty so that the catalogue shows each), a first sync at 00:30 UTC, then one one-shot sync every --interval (minutes
+# or hours: 30m, 1h, 2h) until 00:30 the next day, all on one state folder. Prints the calls per app for the day, the
+# day's minimum from the simulator's catalogue (per app a requests and a reports listing, per report with a new
+# instance one instances listing, per new instance one segments listing), their ratio, the peak calls of one sync
+# (each in its own hour at 1h), and how many apps one key serves at that interval within 3,600 calls an hour less
+# the rate budget's reserve (100).
+#
 #   bench/benchmark.sh --large-segment-mb N [--compression-level 0-9] [--runs N] [--heap SIZE]
 #
 # One segment of about N MiB (App Crashes, DAILY; gzip level 6 by default, as Apple's files), served by a simulator in
@@ -17,10 +27,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apps=2 age=4 rows=40 latency=0 categories="" heap=512m parallel=4 large_mb="" level=6 heap_given="" runs=1
+apps=2 age=4 rows=40 latency=0 categories="" heap=512m parallel=4 large_mb="" level=6 heap_given="" runs=1 day="" interval=1h
 while [ $# -gt 0 ]; do
   case "$1" in
     --large-segment-mb) large_mb=$2; shift 2 ;;
+    --day) day=1; shift ;;
+    --interval) interval=$2; shift 2 ;;
     --compression-level) level=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --apps) apps=$2; shift 2 ;;
@@ -53,31 +65,81 @@ run_measured() {
   wait "$pid" && code=0 || code=$?
 }
 
-if [ -n "$large_mb" ]; then
-  command -v jq > /dev/null || { echo "--large-segment-mb needs jq (apt-get install jq)" >&2; exit 2; }
-  sim_pid=""
+sim_pid=""
+# The one place that starts the simulator: in its own process, on free ports. Sets sim_pid, sim_api, sim_storage.
+# Arguments: simulator settings (-Dasc.simulator.*).
+start_simulator() {
+  if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; fi
+  java -Dasc.simulator.enabled=true -Dasc.sync.enabled=false -Dquarkus.http.port=0 -Dasc.simulator.api-port=0 \
+    -Dasc.simulator.storage-port=0 "$@" -jar target/quarkus-app/quarkus-run.jar > "$work/simulator.log" 2>&1 &
+  sim_pid=$!
+  local line=""
+  for _ in $(seq 300); do
+    line=$(grep -o 'API at http://[^,]*, segment storage at http://[^,]*' "$work/simulator.log" || true)
+    [ -n "$line" ] && break
+    kill -0 "$sim_pid" 2>/dev/null || { cat "$work/simulator.log" >&2; echo "the simulator did not start" >&2; exit 1; }
+    sleep 0.1
+  done
+  [ -n "$line" ] || { echo "the simulator did not start within 30 s" >&2; exit 1; }
+  sim_api=$(echo "$line" | sed 's/API at \([^,]*\),.*/\1/')
+  sim_storage=$(echo "$line" | sed 's/.*segment storage at //')
+}
+
+if [ -n "$large_mb" ] || [ -n "$day" ]; then
+  command -v jq > /dev/null || { echo "--large-segment-mb and --day need jq (apt-get install jq)" >&2; exit 2; }
   # (set -e holds in a trap too: the simulator's exit status must not stop the clean-up)
   trap 'if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
+fi
 
-  # The one place that starts the simulator: in its own process, on free ports. Sets sim_pid, sim_api, sim_storage.
-  # Arguments: simulator settings (-Dasc.simulator.*).
-  start_simulator() {
-    if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; fi
-    java -Dasc.simulator.enabled=true -Dasc.sync.enabled=false -Dquarkus.http.port=0 -Dasc.simulator.api-port=0 \
-      -Dasc.simulator.storage-port=0 "$@" -jar target/quarkus-app/quarkus-run.jar > "$work/simulator.log" 2>&1 &
-    sim_pid=$!
-    local line=""
-    for _ in $(seq 300); do
-      line=$(grep -o 'API at http://[^,]*, segment storage at http://[^,]*' "$work/simulator.log" || true)
-      [ -n "$line" ] && break
-      kill -0 "$sim_pid" 2>/dev/null || { cat "$work/simulator.log" >&2; echo "the simulator did not start" >&2; exit 1; }
-      sleep 0.1
-    done
-    [ -n "$line" ] || { echo "the simulator did not start within 30 s" >&2; exit 1; }
-    sim_api=$(echo "$line" | sed 's/API at \([^,]*\),.*/\1/')
-    sim_storage=$(echo "$line" | sed 's/.*segment storage at //')
+if [ -n "$day" ]; then
+  case "$interval" in
+    *h) step_min=$(( ${interval%h} * 60 )) ;;
+    *m) step_min=${interval%m} ;;
+    *) echo "--interval: '$interval' is not minutes or hours; use 30m, 1h or 2h" >&2; exit 2 ;;
+  esac
+  [ "$step_min" -gt 0 ] || { echo "--interval must be more than 0" >&2; exit 2; }
+  start_simulator -Dasc.simulator.data.apps="$apps" -Dasc.simulator.data.today=2026-03-06 -Dasc.simulator.lifecycle.inactivity-days=400 \
+    -Dasc.simulator.data.publish-hours=0-23 -Dasc.simulator.data.late-share=0.02 -Dasc.simulator.rate-limit.per-hour=100000000 \
+    -Dasc.simulator.data.empty-instance-ratio=0
+  day_sync=(-Dquarkus.profile=dev -Dasc.simulator.enabled=false -Dasc.api.base-url="$sim_api"
+    -Dasc.sync.download.simulator-storage-url="$sim_storage" -Dquarkus.http.port=0 -Dasc.sync.mode=one-shot
+    -Dasc.sync.rate-limit.calls-per-window=100000000 -Dasc.state.dir="$work/state" -Dasc.destinations.local.path="$work/reports"
+    -Dcamel.main.routes-include-pattern=file:"$PWD"/routes/*.yaml)
+  [ -n "$categories" ] && day_sync+=(-Dasc.sync.categories="$categories")
+  calls() { curl -sf "$sim_api/simulator/calls" | jq '[.byEndpoint[]] | add // 0'; }
+  sync_at() {
+    curl -sf -X PUT -H 'Content-Type: application/json' -d "{\"now\":\"$1\"}" "$sim_api/simulator/clock" > /dev/null
+    java -Xmx"$heap" "${day_sync[@]}" -jar target/quarkus-app/quarkus-run.jar > "$work/log" 2>&1 || { tail -20 "$work/log" >&2; exit 1; }
   }
+  t0=$(date -u -d 2026-03-07T00:30:00Z +%s)
+  sync_at 2026-03-07T00:30:00Z
+  before=$(calls) peak=0 syncs=0
+  for (( t = t0 + step_min * 60; t <= t0 + 86400; t += step_min * 60 )); do
+    at=$(calls)
+    sync_at "$(date -u -d "@$t" +%Y-%m-%dT%H:%M:%SZ)"
+    n=$(( $(calls) - at )); syncs=$((syncs + 1))
+    [ "$n" -gt "$peak" ] && peak=$n
+  done
+  spent=$(( $(calls) - before ))
+  # the day's minimum, from what the simulator published after the first sync
+  cat_filter=""
+  [ -n "$categories" ] && cat_filter="?category=$categories"
+  minimum=$(curl -sf "$sim_api/simulator/catalogue$cat_filter" | jq --arg from 2026-03-07T00:30:00Z --argjson apps "$apps" '
+    [.segments[] | select(.publishedAt > $from)] as $new
+    | ($new | map(.instanceId) | unique | length) + ($new | map(.reportId) | unique | length) + 2 * $apps')
+  budget=3500
+  awk -v a="$apps" -v s="$spent" -v m="$minimum" -v p="$peak" -v n="$syncs" -v i="$interval" -v b="$budget" -v st="$step_min" 'BEGIN {
+    printf "day:          %d app(s), %d syncs every %s after the first (00:30 UTC), instances published at hours 0-23, 2%% late\n", a, n, i
+    printf "calls:        %d for the day, %.1f per app (minimum %d, %.1f per app), ratio %.2f\n", s, s / a, m, m / a, s / m
+    printf "peak:         %d calls in one sync (%.1f per app)\n", p, p / a
+    per_hour = s / a / 24
+    printf "apps per key: %d by the day average (%.1f calls per app and hour; the rate budget spreads a peak over the hour), %d if every sync had the peak\n",
+      int(b / per_hour), per_hour, int(b / (p / a * 60 / st))
+  }'
+  exit 0
+fi
 
+if [ -n "$large_mb" ]; then
   # A fresh listing of the App Crashes DAILY segment through the API, as a client would: prints its JSON attributes.
   segment_listing() {
     local token app request report instance

@@ -1,5 +1,6 @@
 package io.github.ascanalyticssync.api;
 
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -30,6 +31,11 @@ public class ApiStats {
     private volatile Integer limit;
     private volatile Integer remaining;
     private volatile LocalDate serverToday;
+    /** App Store Connect's time at its last response, and the local monotonic clock (nanoseconds) then. */
+    private volatile ServerTime serverTime;
+
+    private record ServerTime(Instant at, long nanos, Instant received) {
+    }
 
     @Inject
     MeterRegistry registry;
@@ -46,7 +52,9 @@ public class ApiStats {
         registry.counter("asc.api.calls", "endpoint", endpoint, "status", Integer.toString(status)).increment();
         if (dateHeader != null) {
             try {
-                serverToday = ZonedDateTime.parse(dateHeader, DateTimeFormatter.RFC_1123_DATE_TIME).withZoneSameInstant(ZoneOffset.UTC).toLocalDate();
+                ZonedDateTime date = ZonedDateTime.parse(dateHeader, DateTimeFormatter.RFC_1123_DATE_TIME).withZoneSameInstant(ZoneOffset.UTC);
+                serverToday = date.toLocalDate();
+                serverTime = new ServerTime(date.toInstant(), System.nanoTime(), Instant.now());
             } catch (DateTimeParseException e) {
                 // a malformed Date header leaves the last good one (or the local clock) in charge
             }
@@ -95,5 +103,20 @@ public class ApiStats {
     public LocalDate serverToday() {
         LocalDate d = serverToday;
         return d != null ? d : LocalDate.now(ZoneOffset.UTC);
+    }
+
+    /**
+     * Now by App Store Connect's clock: the {@code Date} of its last response plus the time since; the local clock
+     * before the first response. When a report's instances are listed depends on the hour of this.
+     */
+    public Instant serverNow() {
+        ServerTime t = serverTime;
+        return t != null ? t.at().plusNanos(System.nanoTime() - t.nanos()) : Instant.now();
+    }
+
+    /** When (local clock) the last response with a {@code Date} header arrived; null before the first. */
+    public Instant lastDateReceived() {
+        ServerTime t = serverTime;
+        return t == null ? null : t.received();
     }
 }

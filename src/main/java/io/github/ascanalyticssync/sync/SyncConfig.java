@@ -192,6 +192,29 @@ public interface SyncConfig {
         Download download();
 
         RateLimit rateLimit();
+
+        Listing listing();
+    }
+
+    /** When the walk lists again what rarely changes, and when a report's instances are worth listing. */
+    interface Listing {
+        /**
+         * false: every sync lists every request, report list and selected report's instances (the behaviour before
+         * this cache; the test profile uses it for tests about other things that sync several times in a moment).
+         */
+        @WithDefault("true")
+        boolean cache();
+
+        /** How long the cached list of an app's report requests and of a request's reports is used. */
+        @WithDefault("P1D")
+        Duration refresh();
+
+        /**
+         * Hours (UTC) at which a report whose new instance is due is listed while the hour its instances appear is
+         * not known yet; the last hour of the day is always one.
+         */
+        @WithDefault("12,23")
+        List<Integer> probeHours();
     }
 
     /** The sync's share of the key's quota (Apple: about 3600 calls per rolling hour per key). */

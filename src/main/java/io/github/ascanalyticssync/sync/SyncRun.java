@@ -138,6 +138,11 @@ public class SyncRun {
         return all.stream().map(KeySettings.Key::name).toList();
     }
 
+    /** When the current (or last) sync started; null before the first. */
+    Instant started() {
+        return started;
+    }
+
     /**
      * Whether this sync walks the app: not when excluded for its key, when another key walked it already in this sync
      * (app ids are global: one app, one ledger), when App Store Connect refused the key in this sync (reported, no

@@ -1,0 +1,132 @@
+package io.github.ascanalyticssync.sync;
+
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Variable;
+
+import io.github.ascanalyticssync.api.ApiStats;
+import io.github.ascanalyticssync.api.JsonApi;
+import io.github.ascanalyticssync.destination.Destinations;
+import io.github.ascanalyticssync.destination.Layout;
+import io.github.ascanalyticssync.ledger.StateStore;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * Which of an ONGOING request's reports the walk lists now ({@link ListingPlan} is the rule), and in which order their
+ * instances go: the oldest first, the closest to Apple's 35-day deletion. Each report's plan is kept in the state
+ * store as {@code plan/<app>/<report>}; a report never listed for the configured destinations and granularities (no
+ * {@code listed/} entry of {@link Watermarks}), a snapshot and a stopped request are always listed.
+ */
+// the routes in routes/ call its methods by name, also in a native image
+@RegisterForReflection
+@ApplicationScoped
+@Named("listingPlan")
+public class ListingSchedule {
+
+    @Inject
+    StateStore store;
+
+    @Inject
+    SyncConfig config;
+
+    @Inject
+    ApiStats apiStats;
+
+    @Inject
+    Watermarks watermarks;
+
+    @Inject
+    Destinations destinations;
+
+    static String key(String appId, String reportName) {
+        return "plan/" + appId + "/" + Layout.slug(reportName);
+    }
+
+    ListingPlan plan(String appId, String reportName) {
+        return store.get(key(appId, reportName)).map(ListingPlan::parse).orElse(ListingPlan.never());
+    }
+
+    /** Whether the report's instances are to be listed in this sync. */
+    public boolean due(@Variable("appId") String appId, @Variable("reportName") String reportName,
+            @Variable("accessType") String accessType, @Variable("requestStopped") Boolean stopped) {
+        if (!config.sync().listing().cache() || !RequestLifecycle.ONGOING.equals(accessType) || Boolean.TRUE.equals(stopped)
+                || watermarks.processingDates(appId, reportName, accessType) == null) {
+            return true;
+        }
+        int[] probes = config.sync().listing().probeHours().stream().mapToInt(Integer::intValue).toArray();
+        return plan(appId, reportName).due(AscWalk.granularities(config), apiStats.serverNow(), config.sync().lookbackDays(), probes);
+    }
+
+    /** After a whole listing of an ONGOING report: what it saw delivered, whether anything is pending, the hour learned. */
+    @SuppressWarnings("unchecked")
+    public void listed(Exchange exchange, @Variable("appId") String appId, @Variable("reportName") String reportName,
+            @Variable("accessType") String accessType) {
+        List<JsonApi.Resource> seen = exchange.getVariable(Watermarks.SEEN, List.class);
+        if (!config.sync().listing().cache() || !RequestLifecycle.ONGOING.equals(accessType) || seen == null) {
+            return;
+        }
+        Map<String, Set<LocalDate>> delivered = new HashMap<>();
+        boolean pending = false;
+        for (JsonApi.Resource instance : seen) {
+            LocalDate date = processingDate(instance);
+            if (!destinations.completeEverywhere(instance.id())) {
+                pending = true;
+            } else if (date != null) {
+                delivered.computeIfAbsent(String.valueOf(instance.attributes().granularity()).toUpperCase(Locale.ROOT), g -> new TreeSet<>())
+                        .add(date);
+            }
+        }
+        ListingPlan next = plan(appId, reportName).after(apiStats.serverNow(), delivered, pending, config.sync().lookbackDays());
+        store.put(key(appId, reportName), next.format());
+    }
+
+    /** A page's instances, oldest processing date first (what expires first goes first). */
+    public List<JsonApi.Resource> oldestFirst(@Variable("page") JsonApi.Document page) {
+        return page.data().stream().sorted(Comparator.comparing(ListingSchedule::processingDate, Comparator.nullsFirst(Comparator.naturalOrder())))
+                .toList();
+    }
+
+    /**
+     * A request's reports in the order their instances are walked: those whose oldest delivered date is the oldest
+     * (never delivered first), so that when the quota runs out, what Apple deletes first was fetched first.
+     */
+    List<JsonApi.Resource> oldestFirst(String appId, List<JsonApi.Resource> reports) {
+        Map<String, LocalDate> oldest = new HashMap<>();
+        for (JsonApi.Resource r : reports) {
+            String name = String.valueOf(r.attributes().name());
+            LocalDate mark = null;
+            for (String g : AscWalk.granularities(config)) {
+                LocalDate w = watermarks.watermark(appId, name, g).orElse(null);
+                if (w == null) {
+                    mark = null;
+                    break;
+                }
+                mark = mark == null || w.isBefore(mark) ? w : mark;
+            }
+            oldest.put(r.id(), mark);
+        }
+        return reports.stream().sorted(Comparator.comparing((JsonApi.Resource r) -> oldest.get(r.id()), Comparator.nullsFirst(Comparator.naturalOrder())))
+                .toList();
+    }
+
+    private static LocalDate processingDate(JsonApi.Resource instance) {
+        try {
+            return LocalDate.parse(String.valueOf(instance.attributes().processingDate()));
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+}

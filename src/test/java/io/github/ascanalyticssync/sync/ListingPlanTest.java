@@ -1,0 +1,94 @@
+package io.github.ascanalyticssync.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import io.github.ascanalyticssync.api.JsonApi;
+
+/** The listing rule: when a report's instances are listed, and what a listing teaches. */
+class ListingPlanTest {
+
+    static final List<String> DAILY = List.of("DAILY");
+    static final int[] UNKNOWN = { 12 };
+    static final LocalDate SAT = LocalDate.parse("2026-03-07");
+
+    static Instant at(String time) {
+        return Instant.parse(time);
+    }
+
+    /** A plan that listed at {@code listed} and saw the DAILY dates given. */
+    static ListingPlan seen(String listed, Integer hour, String... dates) {
+        return ListingPlan.never().after(at(listed), Map.of("DAILY", Set.of(dates).stream().map(LocalDate::parse).collect(java.util.stream.Collectors.toSet())), false, 7)
+                .withHour(hour);
+    }
+
+    @Test
+    void aReportNeverListedOrWithSomethingPendingIsListed() {
+        assertTrue(ListingPlan.never().due(DAILY, at("2026-03-07T03:00:00Z"), 7, UNKNOWN));
+        ListingPlan pending = ListingPlan.never().after(at("2026-03-07T02:00:00Z"), Map.of(), true, 7);
+        assertTrue(pending.due(DAILY, at("2026-03-07T03:00:00Z"), 7, UNKNOWN));
+    }
+
+    @Test
+    void todaysInstanceIsProbedAtTheProbeHoursOnlyAndNotOnceSeen() {
+        ListingPlan p = seen("2026-03-07T00:30:00Z", null, "2026-03-05", "2026-03-06");
+        assertFalse(p.due(DAILY, at("2026-03-07T11:30:00Z"), 7, UNKNOWN), "before the first probe hour");
+        assertTrue(p.due(DAILY, at("2026-03-07T12:30:00Z"), 7, UNKNOWN), "at 12");
+        ListingPlan missed = seen("2026-03-07T12:30:00Z", null, "2026-03-05", "2026-03-06");
+        assertFalse(missed.due(DAILY, at("2026-03-07T13:30:00Z"), 7, UNKNOWN), "the 12 o'clock probe counts once");
+        assertTrue(missed.due(DAILY, at("2026-03-07T23:30:00Z"), 7, UNKNOWN), "the last hour");
+        ListingPlan found = seen("2026-03-07T12:30:00Z", null, "2026-03-05", "2026-03-06", "2026-03-07");
+        assertFalse(found.due(DAILY, at("2026-03-07T23:30:00Z"), 7, UNKNOWN), "nothing new can come today");
+        assertFalse(found.due(DAILY, at("2026-03-08T11:30:00Z"), 7, UNKNOWN));
+        assertTrue(found.due(DAILY, at("2026-03-08T12:00:00Z"), 7, UNKNOWN), "the next day's instance");
+    }
+
+    @Test
+    void aLateInstanceIsLookedForTheNextDayAndASkippedOneOnceADayWhenNotListedAnyway() {
+        // 2026-03-06 came a day late: yesterday's date is probed like today's
+        ListingPlan late = seen("2026-03-07T23:30:00Z", null, "2026-03-05");
+        assertFalse(late.due(DAILY, at("2026-03-08T11:00:00Z"), 7, UNKNOWN));
+        assertTrue(late.due(DAILY, at("2026-03-08T12:00:00Z"), 7, UNKNOWN));
+        // WEEKLY only, Friday 2026-03-06 missing on Sunday: older than yesterday, re-checked once at the last hour
+        ListingPlan weekly = ListingPlan.never().after(at("2026-03-07T23:30:00Z"),
+                Map.of("WEEKLY", Set.of(LocalDate.parse("2026-02-27"))), false, 7);
+        assertFalse(weekly.due(List.of("WEEKLY"), at("2026-03-08T22:30:00Z"), 7, UNKNOWN));
+        assertTrue(weekly.due(List.of("WEEKLY"), at("2026-03-08T23:30:00Z"), 7, UNKNOWN));
+        ListingPlan rechecked = weekly.after(at("2026-03-08T23:30:00Z"), Map.of(), false, 7);
+        assertFalse(rechecked.due(List.of("WEEKLY"), at("2026-03-09T12:30:00Z"), 7, UNKNOWN), "once a day");
+        assertTrue(rechecked.due(List.of("WEEKLY"), at("2026-03-09T23:30:00Z"), 7, UNKNOWN), "the next day again");
+        assertTrue(rechecked.due(List.of("WEEKLY"), at("2026-03-13T12:30:00Z"), 7, UNKNOWN), "the next Friday");
+    }
+
+    @Test
+    void theHourIsLearnedFromAProbeThatFoundWhatAnEarlierOneMissed() {
+        ListingPlan morning = seen("2026-03-07T06:30:00Z", null, "2026-03-06");
+        ListingPlan found = morning.after(at("2026-03-07T12:30:00Z"), Map.of("DAILY", Set.of(SAT)), false, 7);
+        assertEquals(12, found.hour());
+        assertEquals(List.of(12, 23), java.util.Arrays.stream(ListingPlan.probeHours(12, UNKNOWN)).boxed().toList());
+        assertFalse(found.due(DAILY, at("2026-03-08T11:59:00Z"), 7, UNKNOWN));
+        assertTrue(found.due(DAILY, at("2026-03-08T12:00:00Z"), 7, UNKNOWN));
+        assertEquals(found, ListingPlan.parse(found.format()), "kept in the state store as text");
+        assertEquals(ListingPlan.never(), ListingPlan.parse("not a plan"));
+    }
+
+    @Test
+    void instancesGoOldestFirst() {
+        JsonApi.Document page = new JsonApi.Document(List.of(instance("c", "2026-03-07"), instance("a", "2026-02-01"), instance("b", "2026-03-01")),
+                null, null);
+        assertEquals(List.of("a", "b", "c"), new ListingSchedule().oldestFirst(page).stream().map(JsonApi.Resource::id).toList());
+    }
+
+    static JsonApi.Resource instance(String id, String date) {
+        return new JsonApi.Resource("analyticsReportInstances", id, new JsonApi.Attributes(null, null, null, null, null, "DAILY", date, null, null, null));
+    }
+}
