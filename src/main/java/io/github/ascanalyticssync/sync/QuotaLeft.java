@@ -64,7 +64,8 @@ public class QuotaLeft {
      */
     public boolean retrying(Exchange exchange) {
         Integer redeliveries = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class);
-        return !(exchange.getProperty(Exchange.EXCEPTION_CAUGHT) instanceof AppStoreConnectException.QuotaExhausted) && !budget(exchange).exhausted()
+        Object e = exchange.getException() != null ? exchange.getException() : exchange.getProperty(Exchange.EXCEPTION_CAUGHT);
+        return !(e instanceof AppStoreConnectException.QuotaExhausted) && !budget(exchange).exhausted()
                 && (redeliveries == null ? 0 : redeliveries) < config.sync().rateLimit().retries();
     }
 

@@ -54,7 +54,7 @@ class StartupErrorsIT {
         assertStopsWith(result, "asc.simulator.enabled=true starts the App Store Connect simulator, but the simulator never changes where"
                 + " the sync goes: set asc.api.base-url=http://127.0.0.1:");
         // one line of its own (the ports are the configured ones, 0 here), without the exception's name or a stack trace
-        assertTrue(result.output().lines().anyMatch(l -> l.startsWith("asc.simulator.enabled=true starts")
+        assertTrue(result.output().lines().anyMatch(l -> l.contains(" ERROR ") && l.contains(") asc.simulator.enabled=true starts")
                 && l.contains("(and asc.sync.download.simulator-storage-url=http://127.0.0.1:")
                 && l.endsWith(") to sync against it, or asc.sync.enabled=false to run it alone")), result.output());
         assertFalse(result.output().contains("ConfigurationException") || result.output().contains("at io.github.ascanalyticssync.sync.SyncStartup"),
