@@ -165,10 +165,7 @@ public class ApiCall {
     }
 
     private URI resolve(String pathOrUrl) {
-        if (pathOrUrl.startsWith("/")) {
-            return URI.create(base + pathOrUrl);
-        }
-        URI uri = URI.create(pathOrUrl);
+        URI uri = resolveLink(pathOrUrl);
         if (!sameOrigin(uri)) {
             throw new AppStoreConnectException("GET " + uri.getPath(), 0, "FOREIGN_LINK",
                     "a link points outside " + base.getHost() + "; the API token is never sent there");

@@ -44,6 +44,9 @@ public class QuotaLeft {
     @Inject
     ApiKeys keys;
 
+    @Inject
+    SyncConfig config;
+
     private final Map<String, AtomicLong> left = new LinkedHashMap<>();
     private volatile boolean stopped;
 
@@ -54,9 +57,6 @@ public class QuotaLeft {
         stopped = false;
         keys.budgets().forEach(RateBudget::syncStarted);
     }
-
-    @Inject
-    SyncConfig config;
 
     /**
      * Whether a 429 gets another try: not once the key's rate budget starts no call, else up to
