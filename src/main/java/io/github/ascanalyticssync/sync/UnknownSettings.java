@@ -1,6 +1,7 @@
 package io.github.ascanalyticssync.sync;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,6 +33,10 @@ final class UnknownSettings {
     private static final Pattern DESTINATION_KEY = Pattern.compile("asc\\.destinations\\.[^.]+\\.[^.].*");
 
     private static final Pattern PROFILE = Pattern.compile("^%[^.]+\\.");
+
+    /** A list element of a setting: {@code asc.sync.app-ids[0]}. */
+    private static final String INDEX = "(?:\\[\\d+\\])?";
+    private static final Pattern INDEXED = Pattern.compile("\\[\\d+\\]$");
 
     private UnknownSettings() {
     }
@@ -71,27 +76,36 @@ final class UnknownSettings {
     }
 
     static Known known() {
+        Set<String> exact = new HashSet<>();
         List<Pattern> patterns = new ArrayList<>();
         Set<String> names = new TreeSet<>();
         MAPPINGS.forEach((type, prefix) -> ConfigMappings.getProperties(ConfigMappings.ConfigClass.configClass(type, prefix)).keySet()
                 .forEach(key -> {
                     names.add(key.replace("*", "<name>"));
-                    patterns.add(Pattern.compile(Pattern.quote(key).replace("*", "\\E(?:\"[^\"]*\"|[^.\\[]+)\\Q") + "(?:\\[\\d+\\])?"));
+                    if (key.indexOf('*') < 0) {
+                        exact.add(key);
+                    } else {
+                        patterns.add(Pattern.compile(Pattern.quote(key).replace("*", "\\E(?:\"[^\"]*\"|[^.\\[]+)\\Q") + INDEX));
+                    }
                 }));
         // the several-keys settings, read by full name from asc.keys (KeySettings), not by a mapping
         names.add("asc.keys");
-        patterns.add(Pattern.compile("asc\\.keys"));
+        exact.add("asc.keys");
         for (String setting : KeySettings.SETTINGS) {
             names.add("asc.keys.<name>." + setting);
-            patterns.add(Pattern.compile("asc\\.keys\\.[^.]+\\." + Pattern.quote(setting) + "(?:\\[\\d+\\])?"));
+            patterns.add(Pattern.compile("asc\\.keys\\.[^.]+\\." + Pattern.quote(setting) + INDEX));
         }
-        return new Known(patterns, names);
+        return new Known(exact, patterns, names);
     }
 
-    record Known(List<Pattern> patterns, Set<String> names) {
+    /**
+     * The known keys: most are plain names (a set lookup), the rest have a map key ({@code *}) or a list index.
+     * Start-up reads every {@code asc.*} key given, so this is a lookup, not a scan of every pattern.
+     */
+    record Known(Set<String> exact, List<Pattern> patterns, Set<String> names) {
 
         boolean allows(String key) {
-            if (patterns.stream().anyMatch(p -> p.matcher(key).matches())) {
+            if (exact.contains(INDEXED.matcher(key).replaceFirst("")) || patterns.stream().anyMatch(p -> p.matcher(key).matches())) {
                 return true;
             }
             // a destination's own key, unless it is a typo of a setting (asc.destinations.circuit-breaker.failure)

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -24,7 +26,7 @@ import io.github.ascanalyticssync.simulator.Simulator;
  * The packaged application in one-shot mode against a simulator beside it (started in this JVM on free ports, the
  * application given its two URLs): a segment of more than 1 GiB goes through a
  * 128 MiB heap (memory does not grow with segment size), the exit code tells whether everything was delivered, and
- * the log never carries a token, a key or a URL signature.
+ * the log never carries a token, a key or a URL signature. A one-shot run opens no HTTP port.
  */
 class OneShotIT {
 
@@ -45,10 +47,11 @@ class OneShotIT {
         settings.put("asc.simulator.data.max-segments-per-instance", "1");
         settings.put("asc.simulator.data.empty-instance-ratio", "0");
         settings.putAll(simulatorSettings);
-        try (Simulator simulator = Simulator.start(settings)) {
+        // a one-shot run opens no HTTP port (nobody scrapes a CronJob): its port, held here, does not stop it
+        try (Simulator simulator = Simulator.start(settings); ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("0.0.0.0"))) {
             Map<String, String> p = new HashMap<>();
             p.put("quarkus.profile", "dev"); // the demo key
-            p.put("quarkus.http.port", "0");
+            p.put("quarkus.http.port", Integer.toString(taken.getLocalPort()));
             p.put("asc.simulator.enabled", "false");
             p.put("asc.api.base-url", simulator.apiBaseUrl());
             p.put("asc.sync.download.simulator-storage-url", simulator.storageBaseUrl());
