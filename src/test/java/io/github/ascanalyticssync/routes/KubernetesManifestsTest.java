@@ -232,6 +232,10 @@ class KubernetesManifestsTest {
                 assertNotNull(at(container, "resources", r, "memory"), workload[0] + " " + r);
             }
             assertEquals("/q/health/live", at(container, "livenessProbe", "httpGet", "path"));
+            if ("one-shot".equals(env(container).get("ASC_SYNC_MODE"))) {
+                // a one-shot run opens its HTTP port only when asked (ModeDefaults): the probe needs it
+                assertEquals("true", env(container).get("QUARKUS_HTTP_HOST_ENABLED"), workload[0]);
+            }
             assertEquals("asc-analytics-sync", at(pod, "serviceAccountName"));
             Map<String, String> mounts = mounts(resource, podPath);
             // the settings, the Secret, the extra routes and the state, where the configuration expects them
@@ -255,13 +259,21 @@ class KubernetesManifestsTest {
         assertNotNull(at(secret, "stringData", Path.of(config.getProperty("quarkus.config.locations")).getFileName().toString()));
     }
 
+    /** A container's environment variables (those with a value). */
+    private static Map<String, String> env(Map<String, Object> container) {
+        Map<String, String> env = new HashMap<>();
+        List<Map<String, Object>> vars = at(container, "env");
+        if (vars != null) {
+            vars.forEach(v -> env.put((String) v.get("name"), String.valueOf(v.get("value"))));
+        }
+        return env;
+    }
+
     @Test
     void theClusteredOverlayRunsReplicasOnLeasesAndPostgreSQL() {
         Map<String, Object> deployment = byKindAndName.get("Deployment/asc-analytics-sync-clustered");
         assertTrue(((Number) at(deployment, "spec", "replicas")).intValue() > 1);
-        Map<String, String> env = new HashMap<>();
-        List<Map<String, Object>> vars = at(deployment, "spec", "template", "spec", "containers", "0", "env");
-        vars.forEach(v -> env.put((String) v.get("name"), String.valueOf(v.get("value"))));
+        Map<String, String> env = env(at(deployment, "spec", "template", "spec", "containers", "0"));
         assertEquals("-XX:+UseG1GC -XX:+ExitOnOutOfMemoryError", env.remove("JAVA_OPTS_APPEND"), "the JVM flags of a long-running replica");
         assertEquals(Map.of("ASC_SYNC_MODE", "service", "ASC_CLUSTER_ENABLED", "true", "ASC_CLUSTER_SERVICE", "kubernetes", "ASC_CLUSTER_SHARDS",
                 "8", "ASC_STATE_STORE", "jdbc", "ASC_LOCAL_ENABLED", "false"), env);
