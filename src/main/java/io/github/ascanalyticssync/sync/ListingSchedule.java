@@ -25,8 +25,8 @@ import io.github.ascanalyticssync.ledger.StateStore;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
- * Which of an ONGOING request's reports the walk lists now ({@link ListingPlan} is the rule), and in which order their
- * instances go: the oldest first, the closest to Apple's 35-day deletion. Each report's plan is kept in the state
+ * Which of an ONGOING request's reports the walk lists now ({@link ListingPlan} is the rule), and in which order
+ * (the instances themselves go oldest first across the key, {@link DeliveryQueue}). Each report's plan is kept in the state
  * store as {@code plan/<app>/<report>}; a report never listed for the configured destinations and granularities (no
  * {@code listed/} entry of {@link Watermarks}), a snapshot and a stopped request are always listed.
  */
@@ -91,12 +91,6 @@ public class ListingSchedule {
         }
         ListingPlan next = plan(appId, reportName).after(apiStats.serverNow(), delivered, pending, config.sync().lookbackDays());
         store.put(key(appId, reportName), next.format());
-    }
-
-    /** A page's instances, oldest processing date first (what expires first goes first). */
-    public List<JsonApi.Resource> oldestFirst(@Variable("page") JsonApi.Document page) {
-        return page.data().stream().sorted(Comparator.comparing(ListingSchedule::processingDate, Comparator.nullsFirst(Comparator.naturalOrder())))
-                .toList();
     }
 
     /**

@@ -1,0 +1,176 @@
+package io.github.ascanalyticssync.sync;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Variable;
+
+import io.github.ascanalyticssync.api.JsonApi;
+import io.github.ascanalyticssync.destination.Layout;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * One key's sync in two phases (routes/sync.yaml, {@code asc-key}): the listing phase walks every app, request and
+ * report of the key and queues each instance some destination lacks (its walk variables only: never a segment URL,
+ * which lives five minutes); the delivery phase takes them oldest processing date first across all apps and reports,
+ * so that when the quota runs out, what Apple deletes first was fetched first. What depends on the deliveries (a
+ * report's watermarks and listing plan, the replacement of a drained stopped request) runs after the delivery phase,
+ * from what the listing phase noted. The queue travels in the variable {@code deliveryQueue}: split copies share it.
+ */
+// the routes in routes/ call its methods by name, also in a native image
+@RegisterForReflection
+@ApplicationScoped
+@Named("deliveryQueue")
+public class DeliveryQueue {
+
+    static final String VARIABLE = "deliveryQueue";
+    /** MONTHLY before WEEKLY before DAILY on the same processing date: the one covering the most days first. */
+    private static final Map<String, Integer> GRANULARITY_ORDER = Map.of("MONTHLY", 0, "WEEKLY", 1, "DAILY", 2);
+    static final Comparator<Item> OLDEST_FIRST = Comparator.comparing(Item::processingDate, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(i -> GRANULARITY_ORDER.getOrDefault(i.granularity(), 3))
+            .thenComparing(Item::appId).thenComparing(Item::reportName).thenComparing(Item::instanceId);
+
+    /** One instance to deliver: the walk variables the delivery phase sets again. */
+    @RegisterForReflection
+    public record Item(String appId, String requestId, String accessType, Boolean requestStopped, String reportId, String reportName,
+            String reportCategory, String instanceId, String granularity, String processingDate) {
+    }
+
+    /** A report whose whole listing was walked: the instances it saw ({@link Watermarks#SEEN}), kept small. */
+    @RegisterForReflection
+    public record Listed(String appId, String requestId, String accessType, String reportName, List<JsonApi.Resource> seen) {
+    }
+
+    /** An app whose requests were walked, with the requests walked (for {@link RequestLifecycle#replaceDrained}). */
+    @RegisterForReflection
+    public record Walked(String appId, List<RequestLifecycle.Walked> requests) {
+    }
+
+    /** The key's queue and notes of this sync; lists shared by the parallel report workers. */
+    public static final class Queue {
+        final List<Item> items = Collections.synchronizedList(new ArrayList<>());
+        final List<Listed> listed = Collections.synchronizedList(new ArrayList<>());
+        final List<Walked> walked = Collections.synchronizedList(new ArrayList<>());
+    }
+
+    @Inject
+    SyncRun run;
+
+    @Inject
+    RunTally tally;
+
+    /** Sets the variable {@code deliveryQueue} to a new, empty queue for the key. */
+    public void open(Exchange exchange) {
+        exchange.setVariable(VARIABLE, new Queue());
+    }
+
+    /** Listing phase: the instance in the walk variables, some destination lacks it. */
+    public void add(Exchange exchange, @Variable(VARIABLE) Queue queue) {
+        queue.items.add(new Item(var(exchange, "appId"), var(exchange, "requestId"), var(exchange, "accessType"),
+                exchange.getVariable("requestStopped", Boolean.class), var(exchange, "reportId"), var(exchange, "reportName"),
+                var(exchange, "reportCategory"), var(exchange, "instanceId"), var(exchange, "granularity"), var(exchange, "processingDate")));
+    }
+
+    /** Listing phase: the report's listing is walked; its watermarks and plan wait for the delivery phase. */
+    @SuppressWarnings("unchecked")
+    public void reportListed(Exchange exchange, @Variable(VARIABLE) Queue queue) {
+        List<JsonApi.Resource> seen = exchange.getVariable(Watermarks.SEEN, List.class);
+        exchange.removeVariable(Watermarks.SEEN);
+        List<JsonApi.Resource> small = seen == null ? null : seen.stream().map(DeliveryQueue::small).toList();
+        queue.listed.add(new Listed(var(exchange, "appId"), var(exchange, "requestId"), var(exchange, "accessType"), var(exchange, "reportName"), small));
+    }
+
+    /** Listing phase: the app's requests are walked; a stopped one is replaced after the delivery phase. */
+    @SuppressWarnings("unchecked")
+    public void appWalked(Exchange exchange, @Variable(VARIABLE) Queue queue) {
+        List<RequestLifecycle.Walked> walked = exchange.getVariable(RequestLifecycle.WALKED, List.class);
+        exchange.removeVariable(RequestLifecycle.WALKED);
+        queue.walked.add(new Walked(var(exchange, "appId"), walked == null ? List.of() : List.copyOf(walked)));
+    }
+
+    /** Delivery phase: the queued instances, oldest processing date first (what expires first goes first). */
+    public List<Item> oldestFirst(@Variable(VARIABLE) Queue queue) {
+        List<Item> sorted;
+        synchronized (queue.items) {
+            sorted = new ArrayList<>(queue.items);
+            queue.items.clear();
+        }
+        sorted.sort(OLDEST_FIRST);
+        return sorted;
+    }
+
+    /** Delivery phase: the walk variables of the queued instance in the body. */
+    public void take(Exchange exchange) {
+        Item item = exchange.getMessage().getBody(Item.class);
+        exchange.getMessage().setBody(null);
+        exchange.setVariable("appId", item.appId());
+        exchange.setVariable("requestId", item.requestId());
+        exchange.setVariable("accessType", item.accessType());
+        exchange.setVariable("requestStopped", item.requestStopped());
+        exchange.setVariable("reportId", item.reportId());
+        exchange.setVariable("reportName", item.reportName());
+        exchange.setVariable("reportCategory", item.reportCategory());
+        exchange.setVariable("instanceId", item.instanceId());
+        exchange.setVariable("granularity", item.granularity());
+        exchange.setVariable("processingDate", item.processingDate());
+        exchange.setVariable("reportSlug", Layout.slug(item.reportName()));
+        exchange.setVariable("instanceDir", Layout.instanceDir(item.appId(), item.accessType(), item.reportName(), String.valueOf(item.granularity()),
+                String.valueOf(item.processingDate())));
+    }
+
+    /** False once the application is stopping: the instance is left for the next sync without a call. */
+    public boolean deliverable(Exchange exchange) {
+        if (run.stopping()) {
+            tally.walkIncomplete(exchange);
+            return false;
+        }
+        return true;
+    }
+
+    /** After the delivery phase: the reports listed, to move their watermarks and plans on. */
+    public List<Listed> listed(@Variable(VARIABLE) Queue queue) {
+        return List.copyOf(queue.listed);
+    }
+
+    /** The walk variables of a listed report in the body. */
+    public void report(Exchange exchange) {
+        Listed report = exchange.getMessage().getBody(Listed.class);
+        exchange.getMessage().setBody(null);
+        exchange.setVariable("appId", report.appId());
+        exchange.setVariable("requestId", report.requestId());
+        exchange.setVariable("accessType", report.accessType());
+        exchange.setVariable("reportName", report.reportName());
+        exchange.setVariable(Watermarks.SEEN, report.seen() == null ? null : new ArrayList<>(report.seen()));
+    }
+
+    /** After the delivery phase: the apps whose requests were walked. */
+    public List<Walked> walked(@Variable(VARIABLE) Queue queue) {
+        return List.copyOf(queue.walked);
+    }
+
+    /** The walk variables of a walked app in the body. */
+    public void app(Exchange exchange) {
+        Walked app = exchange.getMessage().getBody(Walked.class);
+        exchange.getMessage().setBody(null);
+        exchange.setVariable("appId", app.appId());
+        exchange.setVariable(RequestLifecycle.WALKED, app.requests());
+    }
+
+    /** An instance as the watermarks and the plan read it: id, granularity and processing date. */
+    private static JsonApi.Resource small(JsonApi.Resource r) {
+        JsonApi.Attributes a = r.attributes();
+        return new JsonApi.Resource(null, r.id(), new JsonApi.Attributes(null, null, null, null, null, a.granularity(), a.processingDate(), null, null, null));
+    }
+
+    private static String var(Exchange exchange, String name) {
+        return exchange.getVariable(name, String.class);
+    }
+}
