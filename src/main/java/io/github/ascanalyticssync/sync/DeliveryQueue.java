@@ -1,5 +1,6 @@
 package io.github.ascanalyticssync.sync;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -57,12 +58,17 @@ public class DeliveryQueue {
     /** The key's queue and notes of this sync; lists shared by the parallel report workers. */
     public static final class Queue {
         final List<Item> items = Collections.synchronizedList(new ArrayList<>());
+        /** The delivery phase's order: taken from the front, one at a time, by each lane. */
+        final ArrayDeque<Item> sorted = new ArrayDeque<>();
         final List<Listed> listed = Collections.synchronizedList(new ArrayList<>());
         final List<Walked> walked = Collections.synchronizedList(new ArrayList<>());
     }
 
     @Inject
     SyncRun run;
+
+    @Inject
+    SyncConfig config;
 
     @Inject
     RunTally tally;
@@ -96,18 +102,44 @@ public class DeliveryQueue {
         queue.walked.add(new Walked(var(exchange, "appId"), walked == null ? List.of() : List.copyOf(walked)));
     }
 
-    /** Delivery phase: the queued instances, oldest processing date first (what expires first goes first). */
-    public List<Item> oldestFirst(@Variable(VARIABLE) Queue queue) {
+    /**
+     * Delivery phase: sorts the queued instances oldest processing date first (what expires first goes first) and
+     * returns the lanes that take them, {@code asc.sync.parallel-reports} at most. A lane takes the next instance
+     * when it is done with one: the order holds across the lanes, and only one exchange per lane exists at a time.
+     */
+    public List<Integer> lanes(@Variable(VARIABLE) Queue queue) {
         List<Item> sorted;
         synchronized (queue.items) {
             sorted = new ArrayList<>(queue.items);
             queue.items.clear();
         }
         sorted.sort(OLDEST_FIRST);
-        return sorted;
+        synchronized (queue.sorted) {
+            queue.sorted.addAll(sorted);
+        }
+        int lanes = Math.min(Math.max(1, config.sync().parallelReports()), sorted.size());
+        return java.util.stream.IntStream.range(0, lanes).boxed().toList();
     }
 
-    /** Delivery phase: the walk variables of the queued instance in the body. */
+    /** Whether an instance is left to take. */
+    public boolean left(@Variable(VARIABLE) Queue queue) {
+        synchronized (queue.sorted) {
+            return !queue.sorted.isEmpty();
+        }
+    }
+
+    /**
+     * Delivery phase: the next instance, or none when the other lanes took the last ones. A list of at most one, to
+     * split: a failure of its delivery (handled by the error handling of asc-segments) ends that split, not the lane.
+     */
+    public List<Item> next(@Variable(VARIABLE) Queue queue) {
+        synchronized (queue.sorted) {
+            Item item = queue.sorted.pollFirst();
+            return item == null ? List.of() : List.of(item);
+        }
+    }
+
+    /** The walk variables of the instance in the body. */
     public void take(Exchange exchange) {
         Item item = exchange.getMessage().getBody(Item.class);
         exchange.getMessage().setBody(null);

@@ -36,6 +36,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @Named("listingPlan")
 public class ListingSchedule {
 
+    static final String DUE = "reportsDue";
+
     @Inject
     StateStore store;
 
@@ -59,11 +61,22 @@ public class ListingSchedule {
         return store.get(key(appId, reportName)).map(ListingPlan::parse).orElse(ListingPlan.never());
     }
 
-    /** Whether the report's instances are to be listed in this sync. */
-    public boolean due(@Variable("appId") String appId, @Variable("reportName") String reportName,
+    /**
+     * Whether the report's instances are to be listed in this sync. An ONGOING report's answer is worked out once per
+     * app and sync (the variable {@code reportsDue}, which listingCache fills first when it weighs its kept lists).
+     */
+    @SuppressWarnings("unchecked")
+    public boolean due(Exchange exchange, @Variable("appId") String appId, @Variable("reportName") String reportName,
             @Variable("accessType") String accessType, @Variable("requestStopped") Boolean stopped) {
-        if (!config.sync().listing().cache() || !RequestLifecycle.ONGOING.equals(accessType) || Boolean.TRUE.equals(stopped)
-                || watermarks.processingDates(appId, reportName, accessType) == null) {
+        if (!config.sync().listing().cache() || !RequestLifecycle.ONGOING.equals(accessType) || Boolean.TRUE.equals(stopped)) {
+            return true;
+        }
+        Map<String, Boolean> known = exchange.getVariable(DUE, Map.class);
+        return known == null ? ongoingDue(appId, reportName) : known.computeIfAbsent(reportName, r -> ongoingDue(appId, r));
+    }
+
+    private boolean ongoingDue(String appId, String reportName) {
+        if (watermarks.processingDates(appId, reportName, RequestLifecycle.ONGOING) == null) {
             return true;
         }
         int[] probes = config.sync().listing().probeHours().stream().mapToInt(Integer::intValue).toArray();
