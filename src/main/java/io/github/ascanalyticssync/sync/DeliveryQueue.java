@@ -1,5 +1,7 @@
 package io.github.ascanalyticssync.sync;
 
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -14,7 +16,9 @@ import jakarta.inject.Named;
 import org.apache.camel.Exchange;
 import org.apache.camel.Variable;
 
+import io.github.ascanalyticssync.api.ApiStats;
 import io.github.ascanalyticssync.api.JsonApi;
+import io.github.ascanalyticssync.destination.Destinations;
 import io.github.ascanalyticssync.destination.Layout;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -33,6 +37,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 public class DeliveryQueue {
 
     static final String VARIABLE = "deliveryQueue";
+    /** When a report's listing ended (App Store Connect's clock): its plan and watermarks count from then, not from the deliveries' end. */
+    static final String LISTED_AT = "reportListedAt";
+    static final String LISTED_DAY = "reportListedDay";
     /** MONTHLY before WEEKLY before DAILY on the same processing date: the one covering the most days first. */
     private static final Map<String, Integer> GRANULARITY_ORDER = Map.of("MONTHLY", 0, "WEEKLY", 1, "DAILY", 2);
     static final Comparator<Item> OLDEST_FIRST = Comparator.comparing(Item::processingDate, Comparator.nullsFirst(Comparator.naturalOrder()))
@@ -47,7 +54,8 @@ public class DeliveryQueue {
 
     /** A report whose whole listing was walked: the instances it saw ({@link Watermarks#SEEN}), kept small. */
     @RegisterForReflection
-    public record Listed(String appId, String requestId, String accessType, String reportName, List<JsonApi.Resource> seen) {
+    public record Listed(String appId, String requestId, String accessType, String reportName, Instant listedAt, LocalDate listedDay,
+            List<JsonApi.Resource> seen) {
     }
 
     /** An app whose requests were walked, with the requests walked (for {@link RequestLifecycle#replaceDrained}). */
@@ -71,6 +79,12 @@ public class DeliveryQueue {
     SyncConfig config;
 
     @Inject
+    ApiStats apiStats;
+
+    @Inject
+    Destinations destinations;
+
+    @Inject
     RunTally tally;
 
     /** Sets the variable {@code deliveryQueue} to a new, empty queue for the key. */
@@ -91,7 +105,8 @@ public class DeliveryQueue {
         List<JsonApi.Resource> seen = exchange.getVariable(Watermarks.SEEN, List.class);
         exchange.removeVariable(Watermarks.SEEN);
         List<JsonApi.Resource> small = seen == null ? null : seen.stream().map(DeliveryQueue::small).toList();
-        queue.listed.add(new Listed(var(exchange, "appId"), var(exchange, "requestId"), var(exchange, "accessType"), var(exchange, "reportName"), small));
+        queue.listed.add(new Listed(var(exchange, "appId"), var(exchange, "requestId"), var(exchange, "accessType"), var(exchange, "reportName"),
+                apiStats.serverNow(), apiStats.serverToday(), small));
     }
 
     /** Listing phase: the app's requests are walked; a stopped one is replaced after the delivery phase. */
@@ -158,10 +173,19 @@ public class DeliveryQueue {
                 String.valueOf(item.processingDate())));
     }
 
-    /** False once the application is stopping: the instance is left for the next sync without a call. */
-    public boolean deliverable(Exchange exchange) {
+    /**
+     * Whether the instance's segments are listed now: not once the application is stopping, nor when every destination
+     * that lacks it is skipped for the rest of this sync (its circuit breaker opened after the listing): it is left for
+     * the next sync without a call.
+     */
+    public boolean deliverable(Exchange exchange, @Variable("instanceId") String instanceId) {
         if (run.stopping()) {
             tally.walkIncomplete(exchange);
+            return false;
+        }
+        List<String> lacking = destinations.lacking("manifest:" + instanceId);
+        if (!lacking.isEmpty() && destinations.toTry(lacking).isEmpty()) {
+            tally.notDelivered(exchange, lacking, true);
             return false;
         }
         return true;
@@ -180,6 +204,8 @@ public class DeliveryQueue {
         exchange.setVariable("requestId", report.requestId());
         exchange.setVariable("accessType", report.accessType());
         exchange.setVariable("reportName", report.reportName());
+        exchange.setVariable(LISTED_AT, report.listedAt());
+        exchange.setVariable(LISTED_DAY, report.listedDay());
         exchange.setVariable(Watermarks.SEEN, report.seen() == null ? null : new ArrayList<>(report.seen()));
     }
 

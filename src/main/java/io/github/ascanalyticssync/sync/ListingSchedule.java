@@ -1,5 +1,6 @@
 package io.github.ascanalyticssync.sync;
 
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Comparator;
@@ -102,7 +103,9 @@ public class ListingSchedule {
                         .add(date);
             }
         }
-        ListingPlan next = plan(appId, reportName).after(apiStats.serverNow(), delivered, pending, config.sync().lookbackDays());
+        Instant listedAt = exchange.getVariable(DeliveryQueue.LISTED_AT, Instant.class);
+        ListingPlan next = plan(appId, reportName).after(listedAt != null ? listedAt : apiStats.serverNow(), delivered, pending,
+                config.sync().lookbackDays());
         store.put(key(appId, reportName), next.format());
     }
 

@@ -10,6 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +85,7 @@ class OldestFirstTest {
         assertEquals(2, apps.size(), "two apps");
         assertTrue(new TreeSet<>(dates.values()).size() >= 15, "many days: " + new TreeSet<>(dates.values()));
 
+        Instant started = Instant.now();
         SyncRun.Summary first = sync();
 
         IdempotentRepository instances = ledger("instanceLedger");
@@ -96,12 +101,16 @@ class OldestFirstTest {
         // the one sentence: the calls the rest needs (a segments listing per instance left, those without segments too)
         String sentence = first.problems().stream().filter(p -> p.contains("is used up; left for the next run")).findFirst()
                 .orElseThrow(() -> new AssertionError("no quota sentence: " + first.problems()));
-        Matcher calls = Pattern.compile("\\(at least (\\d+) API call\\(s\\)\\); at the current budget of (\\d+) calls per 20s that can be done from ")
-                .matcher(sentence);
+        Matcher calls = Pattern.compile("\\(at least (\\d+) API call\\(s\\)\\); at the current budget of (\\d+) calls per 20s that can be done from"
+                + " (\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d) UTC").matcher(sentence);
         assertTrue(calls.find(), sentence);
         assertTrue(sentence.contains(" instance(s)"), sentence);
         assertTrue(Integer.parseInt(calls.group(1)) >= left.size(), left.size() + " instance(s) left: " + sentence);
         assertEquals(QUOTA, Integer.parseInt(calls.group(2)), sentence);
+        // when: once Apple's window has passed, plus a window per further QUOTA calls (minutes, rounded down)
+        Instant when = LocalDateTime.parse(calls.group(3).replace(' ', 'T')).toInstant(ZoneOffset.UTC);
+        Instant latest = Instant.now().plusSeconds(20L * (1 + (Integer.parseInt(calls.group(1)) - 1) / QUOTA));
+        assertTrue(!when.isBefore(started.truncatedTo(ChronoUnit.MINUTES)) && !when.isAfter(latest), when + " within " + started + " .. " + latest);
 
         // the quota is back (Apple's window passed): the next run delivers the rest, each segment once
         simulator().body("{\"perHour\":100000}").put("/simulator/rate-limit").then().statusCode(200);
