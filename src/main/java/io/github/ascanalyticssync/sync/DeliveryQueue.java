@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -55,7 +56,12 @@ public class DeliveryQueue {
     /** A report whose whole listing was walked: the instances it saw ({@link Watermarks#SEEN}), kept small. */
     @RegisterForReflection
     public record Listed(String appId, String requestId, String accessType, String reportName, Instant listedAt, LocalDate listedDay,
-            List<JsonApi.Resource> seen) {
+            List<Seen> seen) {
+    }
+
+    /** An instance a listing saw, as the watermarks and the plan read it. */
+    @RegisterForReflection
+    public record Seen(String id, String granularity, String processingDate) {
     }
 
     /** An app whose requests were walked, with the requests walked (for {@link RequestLifecycle#replaceDrained}). */
@@ -70,6 +76,12 @@ public class DeliveryQueue {
         final ArrayDeque<Item> sorted = new ArrayDeque<>();
         final List<Listed> listed = Collections.synchronizedList(new ArrayList<>());
         final List<Walked> walked = Collections.synchronizedList(new ArrayList<>());
+        /** One copy of each repeated value (dates, granularities): 300,000 instances queued and seen take about 40 MiB. */
+        final Map<String, String> canonical = new ConcurrentHashMap<>();
+
+        String canonical(String value) {
+            return value == null ? null : canonical.computeIfAbsent(value, v -> v);
+        }
     }
 
     @Inject
@@ -96,7 +108,8 @@ public class DeliveryQueue {
     public void add(Exchange exchange, @Variable(VARIABLE) Queue queue) {
         queue.items.add(new Item(var(exchange, "appId"), var(exchange, "requestId"), var(exchange, "accessType"),
                 exchange.getVariable("requestStopped", Boolean.class), var(exchange, "reportId"), var(exchange, "reportName"),
-                var(exchange, "reportCategory"), var(exchange, "instanceId"), var(exchange, "granularity"), var(exchange, "processingDate")));
+                var(exchange, "reportCategory"), var(exchange, "instanceId"), queue.canonical(var(exchange, "granularity")),
+                queue.canonical(var(exchange, "processingDate"))));
     }
 
     /** Listing phase: the report's listing is walked; its watermarks and plan wait for the delivery phase. */
@@ -104,7 +117,8 @@ public class DeliveryQueue {
     public void reportListed(Exchange exchange, @Variable(VARIABLE) Queue queue) {
         List<JsonApi.Resource> seen = exchange.getVariable(Watermarks.SEEN, List.class);
         exchange.removeVariable(Watermarks.SEEN);
-        List<JsonApi.Resource> small = seen == null ? null : seen.stream().map(DeliveryQueue::small).toList();
+        List<Seen> small = seen == null ? null : seen.stream().map(r -> new Seen(r.id(), queue.canonical(r.attributes().granularity()),
+                queue.canonical(r.attributes().processingDate()))).toList();
         queue.listed.add(new Listed(var(exchange, "appId"), var(exchange, "requestId"), var(exchange, "accessType"), var(exchange, "reportName"),
                 apiStats.serverNow(), apiStats.serverToday(), small));
     }
@@ -206,7 +220,7 @@ public class DeliveryQueue {
         exchange.setVariable("reportName", report.reportName());
         exchange.setVariable(LISTED_AT, report.listedAt());
         exchange.setVariable(LISTED_DAY, report.listedDay());
-        exchange.setVariable(Watermarks.SEEN, report.seen() == null ? null : new ArrayList<>(report.seen()));
+        exchange.setVariable(Watermarks.SEEN, report.seen() == null ? null : new ArrayList<>(report.seen().stream().map(DeliveryQueue::resource).toList()));
     }
 
     /** After the delivery phase: the apps whose requests were walked. */
@@ -222,10 +236,9 @@ public class DeliveryQueue {
         exchange.setVariable(RequestLifecycle.WALKED, app.requests());
     }
 
-    /** An instance as the watermarks and the plan read it: id, granularity and processing date. */
-    private static JsonApi.Resource small(JsonApi.Resource r) {
-        JsonApi.Attributes a = r.attributes();
-        return new JsonApi.Resource(null, r.id(), new JsonApi.Attributes(null, null, null, null, null, a.granularity(), a.processingDate(), null, null, null));
+    /** A seen instance as the watermarks and the plan read it: id, granularity and processing date. */
+    private static JsonApi.Resource resource(Seen s) {
+        return new JsonApi.Resource(null, s.id(), new JsonApi.Attributes(null, null, null, null, null, s.granularity(), s.processingDate(), null, null, null));
     }
 
     private static String var(Exchange exchange, String name) {
