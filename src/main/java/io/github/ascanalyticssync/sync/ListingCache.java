@@ -3,7 +3,9 @@ package io.github.ascanalyticssync.sync;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -39,6 +41,10 @@ public class ListingCache {
     private static final String REQUESTS = "requests";
     private static final String REPORTS = "reportList";
     private static final String FRESH = "listedNow";
+    /** The request ids of the app's kept list, as requestsPath read it or requestsListed kept it. */
+    private static final String KEPT_IDS = "requestsKept";
+    /** Per request id, its kept reports as read once for the app's sync (shared by the split copies). */
+    private static final String KEPT_REPORTS = "reportsKept";
     private static final ObjectMapper JSON = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
     private static final TypeReference<List<JsonApi.Resource>> RESOURCES = new TypeReference<>() {
     };
@@ -66,6 +72,8 @@ public class ListingCache {
      * (then it is the variable {@code requests}). A bean step, not an expression: an expression's bean sees a copy.
      */
     public void requestsPath(Exchange exchange, @Variable("appId") String appId) {
+        exchange.setVariable(KEPT_REPORTS, new ConcurrentHashMap<String, Optional<Kept>>());
+        exchange.setVariable(ListingSchedule.DUE, new ConcurrentHashMap<String, Boolean>());
         exchange.setVariable("next", requestsFirstPage(exchange, appId));
     }
 
@@ -75,7 +83,8 @@ public class ListingCache {
         Instant received = apiStats.lastDateReceived();
         boolean clockRead = started != null && received != null && !received.isBefore(started);
         Optional<Kept> kept = kept("requests/" + appId, "");
-        if (kept.isPresent() && clockRead && (kept.get().fresh() || !anyDue(appId, kept.get().resources()))) {
+        exchange.setVariable(KEPT_IDS, kept.map(k -> ids(k.resources())).orElse(List.of()));
+        if (kept.isPresent() && clockRead && (kept.get().fresh() || !anyDue(exchange, appId, kept.get().resources()))) {
             exchange.setVariable(REQUESTS, new ArrayList<>(kept.get().resources()));
             return null;
         }
@@ -92,12 +101,14 @@ public class ListingCache {
         List<JsonApi.Resource> listed = exchange.getVariable(REQUESTS, List.class);
         if (listed != null && listed.stream().noneMatch(r -> r.attributes().stopped())) {
             keep("requests/" + appId, "", listed);
+            exchange.setVariable(KEPT_IDS, config.sync().listing().cache() ? ids(listed) : List.of());
         }
     }
 
     /** After the walk chose the requests: one it created or replaced is not in the kept list, which is dropped then. */
-    public void requestsWalked(@Variable("appId") String appId, List<RequestLifecycle.Walked> walked) {
-        List<String> kept = kept("requests/" + appId, "").map(Kept::resources).orElse(List.of()).stream().map(JsonApi.Resource::id).toList();
+    @SuppressWarnings("unchecked")
+    public void requestsWalked(Exchange exchange, @Variable("appId") String appId, List<RequestLifecycle.Walked> walked) {
+        List<String> kept = exchange.getVariable(KEPT_IDS, List.of(), List.class);
         if (walked.stream().anyMatch(w -> w.stopped() || !kept.contains(w.id()))) {
             store.remove("requests/" + appId);
         }
@@ -106,8 +117,8 @@ public class ListingCache {
     /** Sets the variable {@code next} to the first page of the request's reports, or to null when the kept list serves. */
     public void reportsPath(Exchange exchange, @Variable("requestId") String requestId) {
         exchange.removeVariable(REPORTS);
-        Optional<Kept> kept = kept("reports/" + requestId, categories());
-        if (kept.isPresent() && (kept.get().fresh() || !anyReportDue(exchange.getVariable("appId", String.class), kept.get().resources()))) {
+        Optional<Kept> kept = keptReports(exchange, requestId);
+        if (kept.isPresent() && (kept.get().fresh() || !anyReportDue(exchange, exchange.getVariable("appId", String.class), kept.get().resources()))) {
             exchange.setVariable(REPORTS, new ArrayList<>(kept.get().resources()));
             exchange.setVariable("next", null);
             return;
@@ -184,8 +195,19 @@ public class ListingCache {
         });
     }
 
+    /** The request's kept reports, read once per app and sync. */
+    @SuppressWarnings("unchecked")
+    private Optional<Kept> keptReports(Exchange exchange, String requestId) {
+        Map<String, Optional<Kept>> read = exchange.getVariable(KEPT_REPORTS, Map.class);
+        return read == null ? kept("reports/" + requestId, categories()) : read.computeIfAbsent(requestId, r -> kept("reports/" + r, categories()));
+    }
+
+    private static List<String> ids(List<JsonApi.Resource> resources) {
+        return resources.stream().map(JsonApi.Resource::id).toList();
+    }
+
     /** Whether a report of the app's kept active requests is due (or a request's reports are not kept). */
-    private boolean anyDue(String appId, List<JsonApi.Resource> requests) {
+    private boolean anyDue(Exchange exchange, String appId, List<JsonApi.Resource> requests) {
         for (JsonApi.Resource r : requests) {
             if (!RequestLifecycle.ONGOING.equals(r.attributes().accessType())) {
                 if (config.sync().snapshot()) {
@@ -196,17 +218,17 @@ public class ListingCache {
             if (r.attributes().stopped()) {
                 return true;
             }
-            Optional<Kept> reports = kept("reports/" + r.id(), categories());
-            if (reports.isEmpty() || anyReportDue(appId, reports.get().resources())) {
+            Optional<Kept> reports = keptReports(exchange, r.id());
+            if (reports.isEmpty() || anyReportDue(exchange, appId, reports.get().resources())) {
                 return true;
             }
         }
         return false;
     }
 
-    private boolean anyReportDue(String appId, List<JsonApi.Resource> reports) {
+    private boolean anyReportDue(Exchange exchange, String appId, List<JsonApi.Resource> reports) {
         return reports.stream().anyMatch(r -> walk.wantsReport(r)
-                && schedule.due(appId, String.valueOf(r.attributes().name()), RequestLifecycle.ONGOING, false));
+                && schedule.due(exchange, appId, String.valueOf(r.attributes().name()), RequestLifecycle.ONGOING, false));
     }
 
     private void keep(String key, String selection, List<JsonApi.Resource> resources) {

@@ -1,5 +1,6 @@
 package io.github.ascanalyticssync.sync;
 
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Comparator;
@@ -25,8 +26,8 @@ import io.github.ascanalyticssync.ledger.StateStore;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
- * Which of an ONGOING request's reports the walk lists now ({@link ListingPlan} is the rule), and in which order their
- * instances go: the oldest first, the closest to Apple's 35-day deletion. Each report's plan is kept in the state
+ * Which of an ONGOING request's reports the walk lists now ({@link ListingPlan} is the rule), and in which order
+ * (the instances themselves go oldest first across the key, {@link DeliveryQueue}). Each report's plan is kept in the state
  * store as {@code plan/<app>/<report>}; a report never listed for the configured destinations and granularities (no
  * {@code listed/} entry of {@link Watermarks}), a snapshot and a stopped request are always listed.
  */
@@ -35,6 +36,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @ApplicationScoped
 @Named("listingPlan")
 public class ListingSchedule {
+
+    static final String DUE = "reportsDue";
 
     @Inject
     StateStore store;
@@ -59,11 +62,22 @@ public class ListingSchedule {
         return store.get(key(appId, reportName)).map(ListingPlan::parse).orElse(ListingPlan.never());
     }
 
-    /** Whether the report's instances are to be listed in this sync. */
-    public boolean due(@Variable("appId") String appId, @Variable("reportName") String reportName,
+    /**
+     * Whether the report's instances are to be listed in this sync. An ONGOING report's answer is worked out once per
+     * app and sync (the variable {@code reportsDue}, which listingCache fills first when it weighs its kept lists).
+     */
+    @SuppressWarnings("unchecked")
+    public boolean due(Exchange exchange, @Variable("appId") String appId, @Variable("reportName") String reportName,
             @Variable("accessType") String accessType, @Variable("requestStopped") Boolean stopped) {
-        if (!config.sync().listing().cache() || !RequestLifecycle.ONGOING.equals(accessType) || Boolean.TRUE.equals(stopped)
-                || watermarks.processingDates(appId, reportName, accessType) == null) {
+        if (!config.sync().listing().cache() || !RequestLifecycle.ONGOING.equals(accessType) || Boolean.TRUE.equals(stopped)) {
+            return true;
+        }
+        Map<String, Boolean> known = exchange.getVariable(DUE, Map.class);
+        return known == null ? ongoingDue(appId, reportName) : known.computeIfAbsent(reportName, r -> ongoingDue(appId, r));
+    }
+
+    private boolean ongoingDue(String appId, String reportName) {
+        if (watermarks.processingDates(appId, reportName, RequestLifecycle.ONGOING) == null) {
             return true;
         }
         int[] probes = config.sync().listing().probeHours().stream().mapToInt(Integer::intValue).toArray();
@@ -89,14 +103,10 @@ public class ListingSchedule {
                         .add(date);
             }
         }
-        ListingPlan next = plan(appId, reportName).after(apiStats.serverNow(), delivered, pending, config.sync().lookbackDays());
+        Instant listedAt = exchange.getVariable(DeliveryQueue.LISTED_AT, Instant.class);
+        ListingPlan next = plan(appId, reportName).after(listedAt != null ? listedAt : apiStats.serverNow(), delivered, pending,
+                config.sync().lookbackDays());
         store.put(key(appId, reportName), next.format());
-    }
-
-    /** A page's instances, oldest processing date first (what expires first goes first). */
-    public List<JsonApi.Resource> oldestFirst(@Variable("page") JsonApi.Document page) {
-        return page.data().stream().sorted(Comparator.comparing(ListingSchedule::processingDate, Comparator.nullsFirst(Comparator.naturalOrder())))
-                .toList();
     }
 
     /**

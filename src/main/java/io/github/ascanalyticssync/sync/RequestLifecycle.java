@@ -38,7 +38,7 @@ public class RequestLifecycle {
     static final String ONGOING = "ONGOING";
     static final String SNAPSHOT = "ONE_TIME_SNAPSHOT";
     private static final String LISTED = "requests";
-    private static final String WALKED = "requestsWalked";
+    static final String WALKED = "requestsWalked";
 
     /** A request to walk; {@code stopped}: Apple stopped it for inactivity, and it is walked to deliver what it still serves. */
     @RegisterForReflection

@@ -133,7 +133,8 @@ public class Watermarks {
         if (!"ONGOING".equals(exchange.getVariable("accessType")) || seen == null) {
             return;
         }
-        LocalDate today = apiStats.serverToday();
+        // the day of the listing: the delivery phase may end on a later one
+        LocalDate today = exchange.getVariable(DeliveryQueue.LISTED_DAY, apiStats.serverToday(), LocalDate.class);
         Map<String, TreeMap<LocalDate, List<String>>> byGranularity = new TreeMap<>();
         boolean pending = false;
         for (JsonApi.Resource instance : seen) {

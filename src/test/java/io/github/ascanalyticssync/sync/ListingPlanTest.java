@@ -12,7 +12,6 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-import io.github.ascanalyticssync.api.JsonApi;
 
 /** The listing rule: when a report's instances are listed, and what a listing teaches. */
 class ListingPlanTest {
@@ -82,13 +81,14 @@ class ListingPlanTest {
     }
 
     @Test
-    void instancesGoOldestFirst() {
-        JsonApi.Document page = new JsonApi.Document(List.of(instance("c", "2026-03-07"), instance("a", "2026-02-01"), instance("b", "2026-03-01")),
-                null, null);
-        assertEquals(List.of("a", "b", "c"), new ListingSchedule().oldestFirst(page).stream().map(JsonApi.Resource::id).toList());
+    void instancesGoOldestFirstAcrossAppsAndReports() {
+        List<DeliveryQueue.Item> queued = new java.util.ArrayList<>(List.of(item("c", "app1", "DAILY", "2026-03-07"),
+                item("d", "app2", "DAILY", "2026-03-01"), item("a", "app1", "DAILY", "2026-02-01"), item("b", "app2", "MONTHLY", "2026-03-01")));
+        queued.sort(DeliveryQueue.OLDEST_FIRST);
+        assertEquals(List.of("a", "b", "d", "c"), queued.stream().map(DeliveryQueue.Item::instanceId).toList());
     }
 
-    static JsonApi.Resource instance(String id, String date) {
-        return new JsonApi.Resource("analyticsReportInstances", id, new JsonApi.Attributes(null, null, null, null, null, "DAILY", date, null, null, null));
+    static DeliveryQueue.Item item(String id, String app, String granularity, String date) {
+        return new DeliveryQueue.Item(app, "r", "ONGOING", false, "rep", "App Crashes", "APP_USAGE", id, granularity, date);
     }
 }

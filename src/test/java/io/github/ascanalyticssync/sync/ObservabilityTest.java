@@ -75,14 +75,14 @@ class ObservabilityTest {
     @Test
     void metricsAndHealthShowTheSyncAndAFailingDestinationWithoutMakingThePodUnready() throws Exception {
         List<Map<String, Object>> expected = SyncHarness.expected("COMMERCE", "APP_USAGE");
-        // the app walked last: the folder fails twice in a row there, and is skipped for the rest of the sync
-        String blockedApp = RequestLifecycleTest.app(1);
+        // the instances walked last (newest, of one app): the folder fails twice in a row there, and is skipped for the rest of the sync
+        List<Map<String, Object>> last = SyncHarness.walkedLast(expected);
+        String blockedApp = String.valueOf(last.get(0).get("appId"));
         String otherApp = expected.stream().map(s -> String.valueOf(s.get("appId"))).filter(a -> !a.equals(blockedApp)).findFirst().orElseThrow();
-        long blocked = expected.stream().filter(s -> s.get("appId").equals(blockedApp)).count();
+        long blocked = last.size();
         long delivered = expected.size() - blocked;
-        long deliveredBytes = expected.stream().filter(s -> !s.get("appId").equals(blockedApp))
-                .mapToLong(s -> ((Number) s.get("sizeInBytes")).longValue()).sum();
-        Path blocker = SyncHarness.blockFolderOf(blockedApp);
+        long deliveredBytes = expected.stream().filter(s -> !last.contains(s)).mapToLong(s -> ((Number) s.get("sizeInBytes")).longValue()).sum();
+        List<Path> blockers = SyncHarness.blockInstanceFoldersOf(last);
 
         Map<String, Double> before = metrics();
         SyncRun.Summary first = sync();
@@ -134,7 +134,9 @@ class ObservabilityTest {
         assertTrue(String.valueOf(data.get("lastSync")).contains("incomplete"), data.toString());
         assertFalse(given().get("/q/health/ready").asString().contains("eyJ"), "no token in the health output");
 
-        Files.delete(blocker);
+        for (Path blocker : blockers) {
+            Files.delete(blocker);
+        }
         SyncRun.Summary second = sync();
         assertTrue(second.complete(), second.problems().toString());
         Map<String, Double> healed = metrics();

@@ -124,6 +124,27 @@ final class SyncHarness {
         return all;
     }
 
+    /**
+     * The segments a key's sync delivers last (oldest processing date first across its apps and reports): the DAILY
+     * instances of the newest processing date of the app whose id sorts last.
+     */
+    static List<Map<String, Object>> walkedLast(List<Map<String, Object>> segments) {
+        String app = segments.stream().map(s -> String.valueOf(s.get("appId"))).max(String::compareTo).orElseThrow();
+        String newest = segments.stream().map(s -> String.valueOf(s.get("processingDate"))).max(String::compareTo).orElseThrow();
+        return segments.stream().filter(s -> app.equals(s.get("appId")) && newest.equals(s.get("processingDate")) && "DAILY".equals(s.get("granularity")))
+                .toList();
+    }
+
+    /** A file where each of the segments' instance folders should be: the local folder cannot take them. */
+    static List<Path> blockInstanceFoldersOf(List<Map<String, Object>> segments) throws IOException {
+        List<Path> blockers = new java.util.ArrayList<>();
+        for (Path dir : segments.stream().map(s -> segmentFile(s).getParent()).distinct().toList()) {
+            Files.createDirectories(dir.getParent());
+            blockers.add(Files.writeString(dir, "a file where the instance's folder should be"));
+        }
+        return blockers;
+    }
+
     /** A file where the app's folder should be: the local folder cannot take that app's segments. */
     static Path blockFolderOf(String appId) throws IOException {
         Files.createDirectories(REPORTS);

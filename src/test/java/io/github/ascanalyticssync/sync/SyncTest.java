@@ -209,12 +209,14 @@ class SyncTest {
     @Test
     void aSegmentMissingSomewhereWhoseStagedCopyIsGoneIsDownloadedAgain() throws Exception {
         List<Map<String, Object>> expected = expected();
-        String blockedApp = RequestLifecycleTest.app(1);
-        Path blocker = SyncHarness.blockFolderOf(blockedApp);
+        List<Map<String, Object>> last = SyncHarness.walkedLast(expected);
+        List<Path> blockers = SyncHarness.blockInstanceFoldersOf(last);
         assertFalse(sync().complete());
-        long blocked = expected.stream().filter(s -> s.get("appId").equals(blockedApp)).count();
+        long blocked = last.size();
         long downloadedFirst = downloads();
-        Files.delete(blocker);
+        for (Path blocker : blockers) {
+            Files.delete(blocker);
+        }
         SyncHarness.deleteTree(SyncHarness.STATE.resolve("staging"));
         SyncRun.Summary second = sync();
         assertTrue(second.complete(), second.problems().toString());
@@ -241,12 +243,12 @@ class SyncTest {
     @Test
     void aFailedDeliveryLeavesNoPartialFileAndIsDeliveredNextTimeWithoutASecondDownload() throws Exception {
         List<Map<String, Object>> expected = expected();
-        // the app walked last: after two failed deliveries in a row the folder is skipped for the rest of the sync
-        String blockedApp = RequestLifecycleTest.app(1);
-        Path blocker = SyncHarness.blockFolderOf(blockedApp);
+        // the instances walked last (newest, of one app): after two failed deliveries in a row the folder is skipped for the rest of the sync
+        List<Map<String, Object>> last = SyncHarness.walkedLast(expected);
+        List<Path> blockers = SyncHarness.blockInstanceFoldersOf(last);
         SyncRun.Summary first = sync();
         assertFalse(first.complete());
-        long blocked = expected.stream().filter(s -> s.get("appId").equals(blockedApp)).count();
+        long blocked = last.size();
         assertEquals(0, first.failedSegments(), "every segment that was downloaded verified");
         assertEquals(2, first.lacking().get("local").segments(), "two deliveries failed, the rest waited: " + first.lacking());
         assertTrue(first.lacking().get("local").manifests() > 0);
@@ -256,7 +258,9 @@ class SyncTest {
         assertEquals(expected.size() - blocked, delivered.size(), "the other app was delivered");
         long downloadedFirst = downloads();
 
-        Files.delete(blocker);
+        for (Path blocker : blockers) {
+            Files.delete(blocker);
+        }
         SyncRun.Summary second = sync();
         assertTrue(second.complete(), second.problems().toString());
         assertDeliveredExactly(expected);
