@@ -9,6 +9,7 @@ import java.util.Map;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.QuarkusTestProfile.TestResourceEntry;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
@@ -29,6 +30,26 @@ public class SimulatorTestResource implements QuarkusTestResourceLifecycleManage
     /** A test profile's own simulator, with these settings over the test profile's: {@code testResources()} returns it. */
     public static List<TestResourceEntry> with(Map<String, String> settings) {
         return List.of(new TestResourceEntry(SimulatorTestResource.class, settings));
+    }
+
+    /**
+     * A test profile with its own simulator instead of the shared one: {@link #simulatorSettings()} over the test
+     * profile's {@code asc.simulator.*} settings.
+     */
+    public abstract static class OwnSimulator implements QuarkusTestProfile {
+
+        /** The simulator's settings for this profile. */
+        protected abstract Map<String, String> simulatorSettings();
+
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return with(simulatorSettings());
+        }
+
+        @Override
+        public boolean disableGlobalTestResources() {
+            return true;
+        }
     }
 
     @Override

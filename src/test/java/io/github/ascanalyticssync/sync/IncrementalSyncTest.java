@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
 
 import io.github.ascanalyticssync.simulator.SimulatorTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /**
@@ -35,21 +34,16 @@ class IncrementalSyncTest {
     static final int REPORTS = 2 * 11;
 
     /** App Usage only; requests never stop for inactivity here, so a long pause only meets the 35-day retention. */
-    public static class OverDays implements QuarkusTestProfile {
+    public static class OverDays extends SimulatorTestResource.OwnSimulator {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("asc.sync.categories", "APP_USAGE");
         }
 
         @Override
-        public List<TestResourceEntry> testResources() {
-            return SimulatorTestResource.with(Map.of("asc.simulator.lifecycle.inactivity-days", "400",
-                    "asc.simulator.data.skipped-dates", "2026-03-08"));
-        }
-
-        @Override
-        public boolean disableGlobalTestResources() {
-            return true; // its own simulator instead of the shared one
+        protected Map<String, String> simulatorSettings() {
+            return Map.of("asc.simulator.lifecycle.inactivity-days", "400",
+                    "asc.simulator.data.skipped-dates", "2026-03-08");
         }
     }
 

@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
 
 import io.github.ascanalyticssync.simulator.SimulatorTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /**
@@ -33,24 +32,19 @@ class ListingPlanDayTest {
     /** The dataset's two apps, all 116 reports. */
     static final int APPS = 2;
 
-    public static class Hourly implements QuarkusTestProfile {
+    public static class Hourly extends SimulatorTestResource.OwnSimulator {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("asc.sync.listing.cache", "true");
         }
 
         @Override
-        public List<TestResourceEntry> testResources() {
-            return SimulatorTestResource.with(Map.of("asc.simulator.lifecycle.inactivity-days", "400",
+        protected Map<String, String> simulatorSettings() {
+            return Map.of("asc.simulator.lifecycle.inactivity-days", "400",
                     "asc.simulator.data.skipped-dates", "2026-03-06", "asc.simulator.data.late-share", "0.05",
                     "asc.simulator.data.publish-hours", "0-23",
                     // every instance has segments, so that the catalogue shows every new instance (the minimum counts them)
-                    "asc.simulator.data.empty-instance-ratio", "0"));
-        }
-
-        @Override
-        public boolean disableGlobalTestResources() {
-            return true;
+                    "asc.simulator.data.empty-instance-ratio", "0");
         }
     }
 

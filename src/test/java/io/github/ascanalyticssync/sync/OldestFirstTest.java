@@ -29,7 +29,6 @@ import org.junit.jupiter.api.Test;
 
 import io.github.ascanalyticssync.simulator.SimulatorTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /**
@@ -45,7 +44,7 @@ class OldestFirstTest {
     static final int QUOTA = 70;
     static final String REPORTS = "App Crashes,App Sessions Standard,App Store Purchases Standard";
 
-    public static class QuotaForHalf implements QuarkusTestProfile {
+    public static class QuotaForHalf extends SimulatorTestResource.OwnSimulator {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("asc.sync.report-names", REPORTS, "asc.sync.granularities", "DAILY", "asc.sync.rate-limit.window", "20s",
@@ -53,14 +52,9 @@ class OldestFirstTest {
         }
 
         @Override
-        public List<TestResourceEntry> testResources() {
-            return SimulatorTestResource.with(Map.of("asc.simulator.rate-limit.per-hour", Integer.toString(QUOTA), "asc.simulator.rate-limit.window", "20s",
-                    "asc.simulator.data.seed-ongoing-age-days", "24"));
-        }
-
-        @Override
-        public boolean disableGlobalTestResources() {
-            return true; // its own simulator instead of the shared one
+        protected Map<String, String> simulatorSettings() {
+            return Map.of("asc.simulator.rate-limit.per-hour", Integer.toString(QUOTA), "asc.simulator.rate-limit.window", "20s",
+                    "asc.simulator.data.seed-ongoing-age-days", "24");
         }
     }
 

@@ -27,7 +27,6 @@ import io.github.ascanalyticssync.api.RateBudget;
 import io.github.ascanalyticssync.ledger.StateStore;
 import io.github.ascanalyticssync.simulator.SimulatorTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /**
@@ -41,7 +40,7 @@ class QuotaTest {
 
     static final int QUOTA = 12;
 
-    public static class SmallQuota implements QuarkusTestProfile {
+    public static class SmallQuota extends SimulatorTestResource.OwnSimulator {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("asc.sync.report-names", "App Crashes", "asc.sync.granularities", "DAILY",
@@ -49,13 +48,8 @@ class QuotaTest {
         }
 
         @Override
-        public List<TestResourceEntry> testResources() {
-            return SimulatorTestResource.with(Map.of("asc.simulator.rate-limit.per-hour", Integer.toString(QUOTA), "asc.simulator.rate-limit.window", "15s"));
-        }
-
-        @Override
-        public boolean disableGlobalTestResources() {
-            return true; // its own simulator instead of the shared one
+        protected Map<String, String> simulatorSettings() {
+            return Map.of("asc.simulator.rate-limit.per-hour", Integer.toString(QUOTA), "asc.simulator.rate-limit.window", "15s");
         }
     }
 

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 
 import io.github.ascanalyticssync.simulator.SimulatorTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 
@@ -27,7 +26,7 @@ import io.restassured.path.json.JsonPath;
 @TestProfile(RateBudgetTest.SmallBudget.class)
 class RateBudgetTest {
 
-    public static class SmallBudget implements QuarkusTestProfile {
+    public static class SmallBudget extends SimulatorTestResource.OwnSimulator {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("asc.sync.categories", "COMMERCE",
@@ -35,14 +34,9 @@ class RateBudgetTest {
         }
 
         @Override
-        public List<TestResourceEntry> testResources() {
-            return SimulatorTestResource.with(Map.of("asc.simulator.rate-limit.per-hour", "30", "asc.simulator.rate-limit.window", "2s",
-                    "asc.simulator.rate-limit.retry-after-seconds", "1"));
-        }
-
-        @Override
-        public boolean disableGlobalTestResources() {
-            return true; // its own simulator instead of the shared one
+        protected Map<String, String> simulatorSettings() {
+            return Map.of("asc.simulator.rate-limit.per-hour", "30", "asc.simulator.rate-limit.window", "2s",
+                    "asc.simulator.rate-limit.retry-after-seconds", "1");
         }
     }
 

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 
 import io.github.ascanalyticssync.simulator.SimulatorTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /**
@@ -28,7 +27,7 @@ import io.quarkus.test.junit.TestProfile;
 @TestProfile(SelectionAndPagingTest.SmallPages.class)
 class SelectionAndPagingTest {
 
-    public static class SmallPages implements QuarkusTestProfile {
+    public static class SmallPages extends SimulatorTestResource.OwnSimulator {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("asc.sync.page-limit", "2",
@@ -37,14 +36,9 @@ class SelectionAndPagingTest {
         }
 
         @Override
-        public List<TestResourceEntry> testResources() {
-            return SimulatorTestResource.with(Map.of("asc.simulator.data.seed-ongoing-age-days", "8",
-                    "asc.simulator.data.max-segments-per-instance", "5"));
-        }
-
-        @Override
-        public boolean disableGlobalTestResources() {
-            return true; // its own simulator instead of the shared one
+        protected Map<String, String> simulatorSettings() {
+            return Map.of("asc.simulator.data.seed-ongoing-age-days", "8",
+                    "asc.simulator.data.max-segments-per-instance", "5");
         }
     }
 

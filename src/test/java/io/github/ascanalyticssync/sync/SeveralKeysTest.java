@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Test;
 
 import io.github.ascanalyticssync.simulator.SimulatorTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /**
@@ -35,7 +34,7 @@ class SeveralKeysTest {
     static final String APP_C = "3333333333";
     static final String MISSING_APP = "1999999999";
 
-    public static class ThreeKeys implements QuarkusTestProfile {
+    public static class ThreeKeys extends SimulatorTestResource.OwnSimulator {
         @Override
         public Map<String, String> getConfigOverrides() {
             // the simulator knows DEMOKEY001 and INDIVID001 from the test profile (application.properties)
@@ -51,13 +50,8 @@ class SeveralKeysTest {
         }
 
         @Override
-        public List<TestResourceEntry> testResources() {
-            return SimulatorTestResource.with(Map.of("asc.simulator.data.app-ids", APP_A + "," + APP_B + "," + APP_C));
-        }
-
-        @Override
-        public boolean disableGlobalTestResources() {
-            return true; // its own simulator, with known app ids
+        protected Map<String, String> simulatorSettings() {
+            return Map.of("asc.simulator.data.app-ids", APP_A + "," + APP_B + "," + APP_C);
         }
     }
 

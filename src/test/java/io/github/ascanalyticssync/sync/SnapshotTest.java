@@ -22,7 +22,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ascanalyticssync.destination.Layout;
 import io.github.ascanalyticssync.simulator.SimulatorTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /** asc.sync.snapshot=true: each app's ONE_TIME_SNAPSHOT is reused or created within Apple's rule, and delivered. */
@@ -34,20 +33,15 @@ class SnapshotTest {
     static final String SNAPSHOT = "ONE_TIME_SNAPSHOT";
 
     /** One report, and a snapshot history of a few days, keep the backfill small. */
-    public static class WithSnapshots implements QuarkusTestProfile {
+    public static class WithSnapshots extends SimulatorTestResource.OwnSimulator {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("asc.sync.snapshot", "true", "asc.sync.report-names", "App Crashes");
         }
 
         @Override
-        public List<TestResourceEntry> testResources() {
-            return SimulatorTestResource.with(Map.of("asc.simulator.lifecycle.snapshot-history-start", "2026-02-25"));
-        }
-
-        @Override
-        public boolean disableGlobalTestResources() {
-            return true; // its own simulator instead of the shared one
+        protected Map<String, String> simulatorSettings() {
+            return Map.of("asc.simulator.lifecycle.snapshot-history-start", "2026-02-25");
         }
     }
 
