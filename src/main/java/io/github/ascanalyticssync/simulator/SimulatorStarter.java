@@ -6,13 +6,17 @@ import java.util.Map;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
+import jakarta.interceptor.Interceptor;
 
+import org.apache.camel.quarkus.main.events.BeforeConfigure;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.PreventFurtherStepsException;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 
 /**
  * Starts the simulator in this process when {@code asc.simulator.enabled=true}, with the application's
@@ -22,6 +26,7 @@ import io.quarkus.runtime.StartupEvent;
 @Singleton
 public class SimulatorStarter {
 
+    private static final Logger LOG = Logger.getLogger(SimulatorStarter.class);
     private static final String PREFIX = "asc.simulator.";
 
     @ConfigProperty(name = "asc.simulator.enabled", defaultValue = "false")
@@ -30,10 +35,21 @@ public class SimulatorStarter {
     // typed as the interface: the JVM's verifier then need not load Simulator while the simulator is off
     private AutoCloseable simulator;
 
-    /** Before the sync's start-up checks, which a first sync waits for: the simulator answers before the sync calls it. */
-    void onStart(@Observes @Priority(1) StartupEvent event) {
+    /**
+     * After the sync's start-up checks (SyncStartup, at Camel's BeforeConfigure with the default priority) and before
+     * Camel loads the routes: the simulator answers before the first sync calls it, and a port in use stops the start
+     * like a wrong setting, with one line and exit code 2.
+     */
+    void onStart(@Observes @Priority(Interceptor.Priority.APPLICATION + 1000) BeforeConfigure event) {
         if (enabled) {
-            simulator = Simulator.start(settings(ConfigProvider.getConfig()));
+            try {
+                simulator = Simulator.start(settings(ConfigProvider.getConfig()));
+            } catch (IllegalStateException e) {
+                // a port in use or a bad setting: its sentence names the setting; one line, exit 2, no stack trace
+                LOG.error(e.getMessage());
+                LOG.debug("The simulator did not start", e);
+                throw new PreventFurtherStepsException(2);
+            }
         }
     }
 

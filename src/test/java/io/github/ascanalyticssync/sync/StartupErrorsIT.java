@@ -1,9 +1,12 @@
 package io.github.ascanalyticssync.sync;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -60,6 +63,18 @@ class StartupErrorsIT {
         assertFalse(result.output().contains("ConfigurationException") || result.output().contains("at io.github.ascanalyticssync.sync.SyncStartup"),
                 "no stack trace of the check:\n" + result.output());
         assertFalse(result.output().contains("App Store Connect simulator: API at"), "the check comes before the simulator starts");
+    }
+
+    @Test
+    void aSimulatorPortInUseIsOneLine() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            AppProcess.Result result = start(Map.of("quarkus.profile", "dev", "asc.simulator.api-port", "0",
+                    "asc.simulator.storage-port", Integer.toString(taken.getLocalPort())));
+            assertEquals(2, result.exitCode(), result.output());
+            assertTrue(result.output().lines().anyMatch(l -> l.contains(" ERROR ") && l.endsWith("The App Store Connect simulator cannot listen on 127.0.0.1:"
+                    + taken.getLocalPort() + " (Address already in use); free the port or change asc.simulator.storage-port")), result.output());
+            assertFalse(result.output().contains("\tat "), "no stack trace:\n" + result.output());
+        }
     }
 
     @Test
