@@ -11,6 +11,7 @@ import java.util.logging.LogRecord;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.apache.commons.lang3.exception.ExceptionUtils;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logmanager.ExtLogRecord;
@@ -54,7 +55,7 @@ public final class SecretsLogFilter implements Filter {
             return true; // a line logged while the secrets are read (by the configuration itself)
         }
         Throwable thrown = record.getThrown();
-        if (thrown != null && rootCause(thrown) instanceof PreventFurtherStepsException) {
+        if (thrown != null && ExceptionUtils.getRootCause(thrown) instanceof PreventFurtherStepsException) {
             return false;
         }
         if (record instanceof ExtLogRecord ext) {
@@ -116,14 +117,6 @@ public final class SecretsLogFilter implements Filter {
         }
     }
 
-    private static Throwable rootCause(Throwable t) {
-        Throwable root = t;
-        for (int i = 0; root.getCause() != null && root.getCause() != root && i < 50; i++) {
-            root = root.getCause();
-        }
-        return root;
-    }
-
     /** The configured secret values, longest first (read again whenever the configuration is another one: a restart in tests). */
     private List<String> secrets() {
         inside.set(true);
@@ -143,21 +136,13 @@ public final class SecretsLogFilter implements Filter {
         try {
             List<String> found = new ArrayList<>();
             for (String name : config.getPropertyNames()) {
-                if (SECRET_KEY.matcher(name).matches() && !PATH_KEY.matcher(name).matches()) {
+                if (name.endsWith("private-key-path")) {
+                    // a .p8 named by a path (asc.api.*, asc.keys.<name>.*): each line of its key material
+                    config.getOptionalValue(name, String.class).filter(p -> !p.startsWith("classpath:")).ifPresent(p -> addKeyFile(found, p));
+                } else if (SECRET_KEY.matcher(name).matches() && !PATH_KEY.matcher(name).matches()) {
                     config.getOptionalValue(name, String.class).ifPresent(v -> addSecret(found, v));
                 }
             }
-            // the .p8 named by a path: each line of its key material
-            config.getOptionalValue("asc.api.private-key-path", String.class).filter(p -> !p.startsWith("classpath:")).ifPresent(p -> {
-                try {
-                    Path file = Path.of(p);
-                    if (Files.isRegularFile(file) && Files.size(file) < 64 * 1024) {
-                        addSecret(found, Files.readString(file, StandardCharsets.UTF_8));
-                    }
-                } catch (Exception e) {
-                    // unreadable: the start-up check names it
-                }
-            });
             found.sort(Comparator.comparingInt(String::length).reversed());
             s = List.copyOf(found);
         } catch (RuntimeException e) {
@@ -168,6 +153,17 @@ public final class SecretsLogFilter implements Filter {
         secrets = s;
         secretsOf = config;
         return s;
+    }
+
+    private static void addKeyFile(List<String> found, String path) {
+        try {
+            Path file = Path.of(path);
+            if (Files.isRegularFile(file) && Files.size(file) < 64 * 1024) {
+                addSecret(found, Files.readString(file, StandardCharsets.UTF_8));
+            }
+        } catch (Exception e) {
+            // unreadable: the start-up check names it
+        }
     }
 
     private static void addSecret(List<String> found, String value) {

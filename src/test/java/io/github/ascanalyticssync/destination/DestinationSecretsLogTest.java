@@ -39,7 +39,7 @@ class DestinationSecretsLogTest {
     public static class CamelAtDebug implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("camel.main.routes-include-pattern", "file:routes/*.yaml,file:routes/examples/s3.yaml,file:routes/examples/sftp.yaml",
+            Map<String, String> settings = new java.util.HashMap<>(Map.of("camel.main.routes-include-pattern", "file:routes/*.yaml,file:routes/examples/s3.yaml,file:routes/examples/sftp.yaml",
                     "asc.sync.categories", "COMMERCE",
                     "asc.sync.report-names", "App Store Purchases Standard",
                     "quarkus.log.category.\"org.apache.camel\".level", "DEBUG",
@@ -49,13 +49,30 @@ class DestinationSecretsLogTest {
                     "quarkus.log.file.enabled", "true",
                     "quarkus.log.file.path", LOG.toString(),
                     "quarkus.log.file.rotation.max-file-size", "1G",
-                    "quarkus.log.console.level", "INFO");
+                    "quarkus.log.console.level", "INFO"));
+            // a second key's .p8, named by a path (several keys): its lines are masked like the single key's
+            settings.put("asc.keys.team-b.private-key-path", secondKeyFile().toString());
+            return settings;
         }
 
         @Override
         public List<TestResourceEntry> testResources() {
             return List.of(new TestResourceEntry(S3TestResource.class), new TestResourceEntry(SftpTestResource.class));
         }
+    }
+
+    /** A line of key material in the second key's .p8 (not a real key). */
+    static final String SECOND_KEY_LINE = "MIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBHkwdwIBAQQgSecondKeyLine0";
+
+    static Path secondKeyFile() {
+        Path file = Path.of("target/test-data/AuthKey_TEAMB00001.p8").toAbsolutePath();
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, "-----BEGIN PRIVATE KEY-----\n" + SECOND_KEY_LINE + "\n-----END PRIVATE KEY-----\n");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return file;
     }
 
     static final String KAFKA_JAAS = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"asc\""
@@ -96,5 +113,10 @@ class DestinationSecretsLogTest {
         assertFalse(java.util.regex.Pattern.compile("(?i)X-Amz-Signature=[0-9a-f]{8}").matcher(log).find(), "a URL signature is in the log: " + LOG);
         String keyLine = Files.readAllLines(Path.of("src/main/resources/simulator/demo/AuthKey_DEMOKEY001.p8")).get(1);
         assertFalse(log.contains(keyLine), "the .p8 is in the log: " + LOG);
+        // a library that logs another key's material (here: this test, through the application's logging)
+        org.jboss.logging.Logger.getLogger("io.github.ascanalyticssync.test").info("read the key: " + SECOND_KEY_LINE);
+        String after = Files.readString(LOG);
+        assertTrue(after.contains("read the key: "), "the line itself is logged: " + LOG);
+        assertFalse(after.contains(SECOND_KEY_LINE), "the second key's .p8 is in the log: " + LOG);
     }
 }
