@@ -63,10 +63,18 @@ public class Deliveries {
         tally.instanceListed(instance.id());
         exchange.setVariable("granularity", attributes.granularity());
         exchange.setVariable("processingDate", attributes.processingDate());
+    }
+
+    /**
+     * The instance's place in the layout, from its walk variables: {@code reportSlug} and {@code instanceDir}, which
+     * its segments and manifest are written under (the delivery phase sets them when it takes the instance).
+     */
+    public static void layout(Exchange exchange) {
+        String reportName = exchange.getVariable("reportName", String.class);
         exchange.setVariable("reportSlug", Layout.slug(reportName));
         exchange.setVariable("instanceDir", Layout.instanceDir(exchange.getVariable("appId", String.class),
-                exchange.getVariable("accessType", String.class), reportName, String.valueOf(attributes.granularity()),
-                String.valueOf(attributes.processingDate())));
+                exchange.getVariable("accessType", String.class), reportName, String.valueOf(exchange.getVariable("granularity")),
+                String.valueOf(exchange.getVariable("processingDate"))));
     }
 
     /**
@@ -80,9 +88,25 @@ public class Deliveries {
             return false;
         }
         status.lacking(lacking, exchange.getVariable("processingDate", String.class));
+        return !run.stopping() && triedNow(exchange, lacking);
+    }
+
+    /**
+     * Whether the instance's segments are listed now (the delivery phase, when it takes the instance): not once the
+     * application is stopping, nor when every destination that lacks it is skipped for the rest of this sync (its
+     * circuit breaker opened after the listing): it is left for the next sync without a call.
+     */
+    public boolean deliverable(Exchange exchange, @Variable("instanceId") String instanceId) {
         if (run.stopping()) {
+            tally.walkIncomplete(exchange);
             return false;
         }
+        List<String> lacking = destinations.lacking("manifest:" + instanceId);
+        return lacking.isEmpty() || triedNow(exchange, lacking);
+    }
+
+    /** Whether a destination that lacks the instance is tried in this sync; if none is, it is counted not delivered. */
+    private boolean triedNow(Exchange exchange, List<String> lacking) {
         if (destinations.toTry(lacking).isEmpty()) {
             tally.notDelivered(exchange, lacking, true);
             return false;

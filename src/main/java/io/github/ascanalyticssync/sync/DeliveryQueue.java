@@ -19,8 +19,7 @@ import org.apache.camel.Variable;
 
 import io.github.ascanalyticssync.api.ApiStats;
 import io.github.ascanalyticssync.api.JsonApi;
-import io.github.ascanalyticssync.destination.Destinations;
-import io.github.ascanalyticssync.destination.Layout;
+import io.github.ascanalyticssync.destination.Deliveries;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -85,19 +84,10 @@ public class DeliveryQueue {
     }
 
     @Inject
-    SyncRun run;
-
-    @Inject
     SyncConfig config;
 
     @Inject
     ApiStats apiStats;
-
-    @Inject
-    Destinations destinations;
-
-    @Inject
-    RunTally tally;
 
     /** Sets the variable {@code deliveryQueue} to a new, empty queue for the key. */
     public void open(Exchange exchange) {
@@ -182,27 +172,7 @@ public class DeliveryQueue {
         exchange.setVariable("instanceId", item.instanceId());
         exchange.setVariable("granularity", item.granularity());
         exchange.setVariable("processingDate", item.processingDate());
-        exchange.setVariable("reportSlug", Layout.slug(item.reportName()));
-        exchange.setVariable("instanceDir", Layout.instanceDir(item.appId(), item.accessType(), item.reportName(), String.valueOf(item.granularity()),
-                String.valueOf(item.processingDate())));
-    }
-
-    /**
-     * Whether the instance's segments are listed now: not once the application is stopping, nor when every destination
-     * that lacks it is skipped for the rest of this sync (its circuit breaker opened after the listing): it is left for
-     * the next sync without a call.
-     */
-    public boolean deliverable(Exchange exchange, @Variable("instanceId") String instanceId) {
-        if (run.stopping()) {
-            tally.walkIncomplete(exchange);
-            return false;
-        }
-        List<String> lacking = destinations.lacking("manifest:" + instanceId);
-        if (!lacking.isEmpty() && destinations.toTry(lacking).isEmpty()) {
-            tally.notDelivered(exchange, lacking, true);
-            return false;
-        }
-        return true;
+        Deliveries.layout(exchange);
     }
 
     /** After the delivery phase: the reports listed, to move their watermarks and plans on. */

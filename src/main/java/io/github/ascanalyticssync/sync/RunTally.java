@@ -301,7 +301,7 @@ public class RunTally {
     }
 
     /** A part of the walk left for the next run without a call (the quota, see {@link QuotaLeft}): not logged one by one. */
-    void walkIncomplete(Exchange exchange) {
+    public void walkIncomplete(Exchange exchange) {
         walkFailed = true;
         failedRun(exchange);
     }
