@@ -98,7 +98,7 @@ public class SyncRun {
     private volatile Integer shard;
 
     /**
-     * Starts a sync and returns the names of the keys to walk, one after the other (route {@code asc-key}). In
+     * Starts a sync and returns the names of the keys to walk, side by side (route {@code asc-run}). In
      * clustered mode (variable {@code shard}) shards wait for each other.
      */
     public List<String> begin(@Variable("shard") Integer shard, Exchange exchange) throws InterruptedException {
@@ -148,8 +148,8 @@ public class SyncRun {
      * (app ids are global: one app, one ledger), when App Store Connect refused the key in this sync (reported, no
      * call), nor, in clustered mode, when the app is in another shard (the shard hash includes the key's name).
      */
-    public boolean takesApp(@Variable("appId") String appId, @Variable(ApiKeys.VARIABLE) String keyName) {
-        KeySettings.Key key = keyName == null ? keys.all().get(0) : keys.key(keyName);
+    public boolean takesApp(Exchange exchange, @Variable("appId") String appId) {
+        KeySettings.Key key = keys.of(exchange);
         if (key.excludeAppIds().contains(appId)) {
             return false;
         }
