@@ -15,6 +15,7 @@ import jakarta.inject.Named;
 import javax.sql.DataSource;
 import jakarta.inject.Singleton;
 
+import org.apache.commons.lang3.exception.ExceptionUtils;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
 import org.apache.camel.support.service.ServiceHelper;
@@ -110,10 +111,7 @@ public class LedgerProducers {
         try {
             ServiceHelper.startService(repository);
         } catch (RuntimeException e) {
-            Throwable cause = e;
-            while (cause.getCause() != null && cause.getCause() != cause) {
-                cause = cause.getCause();
-            }
+            Throwable cause = ExceptionUtils.getRootCause(e);
             throw new IllegalStateException("The ledger file " + dir.resolve(name).toAbsolutePath() + " cannot be read (" + cause.getClass().getSimpleName()
                     + (cause.getMessage() == null ? "" : ": " + cause.getMessage()) + "); restore it from a backup, or delete it (the next sync"
                     + " then re-delivers everything)", e);
