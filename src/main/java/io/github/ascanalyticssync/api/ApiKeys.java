@@ -119,7 +119,7 @@ public class ApiKeys {
 
     /** After the call, counted against the key's budget until a window after it ended. */
     public void done(Exchange exchange) {
-        long[] ticket = exchange.getVariable("ascTicket", long[].class);
+        long[] ticket = exchange.getVariable(ApiCall.TICKET, long[].class);
         if (ticket != null) {
             budget(of(exchange).name()).done(ticket);
         }
