@@ -21,10 +21,9 @@ import io.github.ascanalyticssync.ledger.StateStore;
  * gone after a 429 that announces no calls left (until {@code Retry-After}, or until enough of the window has passed),
  * or when the remainder is spent; the first call after such a pause goes alone, and if it meets a 429 too, the run
  * starts no further call. A pause longer than {@code maxWait} ends the run's calls at once. What Apple announced, the
- * last 429, the end of the pause and the own calls of the window are kept in the state store ({@link QuotaRecord}),
- * so the next process takes them into account from its first call. Every wait ends at once when the application
- * stops ({@link #stop()}). The retry itself is Camel's redelivery; this only decides whether and when the next call
- * may go.
+ * end of the pause and the own calls of the window are kept in the state store ({@link QuotaRecord}), so the next
+ * process takes them into account from its first call. Every wait ends at once when the application stops
+ * ({@link #stop()}). The retry itself is Camel's redelivery; this only decides whether and when the next call may go.
  *
  * <p>
  * Written here rather than taken from a token-bucket library: a bucket refilled per hour admits up to twice its size
@@ -52,7 +51,6 @@ public class RateBudget {
     private int inFlight;
     private long pausedUntil;
     private long goneUntil;
-    private long last429;
     private boolean probing;
     private long paceMs;
     private long lastCall;
@@ -173,7 +171,6 @@ public class RateBudget {
                     pausedUntil = Math.max(pausedUntil, now + retryAfterSeconds * 1000);
                 }
             } else {
-                last429 = now;
                 if (goneInRun > 0 && ticket != null && ticket[1] >= goneInRun) {
                     exhaust("App Store Connect answered 429 again after the pause: this run starts no further API call for key " + key
                             + " and leaves the rest for the next run");
@@ -307,7 +304,6 @@ public class RateBudget {
             observed = r.observed();
             startedSince = 0;
         }
-        last429 = Math.max(last429, r.last429());
         if (r.resume() > goneUntil && r.resume() > now) {
             goneUntil = r.resume();
             probing = true;
@@ -332,7 +328,7 @@ public class RateBudget {
         Map<Long, Integer> buckets = new TreeMap<>();
         calls.forEach(c -> buckets.merge(((c[0] == Long.MAX_VALUE ? now : c[0]) / bucket + 1) * bucket, 1, Integer::sum));
         try {
-            store.put(QuotaRecord.key(key), new QuotaRecord(limit, remaining, observed, last429, goneUntil, buckets).format());
+            store.put(QuotaRecord.key(key), new QuotaRecord(limit, remaining, observed, goneUntil, buckets).format());
         } catch (RuntimeException e) {
             LOG.debugf("The quota of key %s cannot be stored: %s", key, e.getMessage());
         }
