@@ -85,9 +85,6 @@ public class RateBudget {
      */
     public synchronized long[] acquire() {
         while (true) {
-            if (stopping || exhausted != null) {
-                throw new AppStoreConnectException.QuotaExhausted(key, stopping ? "the application is stopping" : exhausted, resumeAt(), stopping);
-            }
             long now = System.currentTimeMillis();
             calls.removeIf(c -> c[0] <= now - window);
             long wait = 0;
@@ -96,18 +93,18 @@ public class RateBudget {
                 wait = earliest == Long.MAX_VALUE ? POLL_MS : earliest + window - now;
             }
             long left = remaining == null || now - observed >= window ? Long.MAX_VALUE : remaining - startedSince;
-            if (left <= 0 && inFlight == 0 && goneUntil <= now) {
+            if (left <= 0 && inFlight == 0 && goneUntil <= now && !stopping && exhausted == null) {
                 gone(now, null);
                 continue;
+            }
+            AppStoreConnectException.QuotaExhausted refused = refusal(now);
+            if (refused != null) {
+                throw refused;
             }
             if ((left <= 0 || left <= reserve || probing) && inFlight > 0) {
                 wait = Math.max(wait, POLL_MS);
             }
             long pause = Math.max(pausedUntil, goneUntil) - now;
-            if (pause > maxWait) {
-                exhaustBeyondMaxWait(now, pause);
-                continue;
-            }
             if (pause > 1000 && !announced) {
                 announced = true;
                 LOG.warnf("App Store Connect's quota for key %s is used up: API calls resume at %s (in %d s) by themselves", key,
@@ -208,7 +205,11 @@ public class RateBudget {
      * the call's first failure already says that no retry follows.
      */
     public synchronized AppStoreConnectException.QuotaExhausted refusal() {
-        long now = System.currentTimeMillis();
+        return refusal(System.currentTimeMillis());
+    }
+
+    /** The refusal of the run's next call (acquire's check, and {@link #refusal()}), or null when it may wait. */
+    private AppStoreConnectException.QuotaExhausted refusal(long now) {
         long pause = Math.max(pausedUntil, goneUntil) - now;
         if (pause > maxWait) {
             exhaustBeyondMaxWait(now, pause);
