@@ -76,12 +76,11 @@ public class ApiCall {
         Message m = exchange.getMessage();
         String endpoint = exchange.getVariable(ENDPOINT, String.class);
         int status = m.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        String rateLimit = m.getHeader("X-Rate-Limit", String.class);
-        stats.record(endpoint, status, rateLimit, m.getHeader("Date", String.class));
+        int[] figures = ApiStats.figures(m.getHeader("X-Rate-Limit", String.class));
+        stats.record(endpoint, status, figures, m.getHeader("Date", String.class));
         // Apple counts per key: the key's own remainder paces the key's own budget
         String key = keys.of(exchange).name();
         RateBudget budget = keys.budget(key);
-        int[] figures = ApiStats.figures(rateLimit);
         Long retryAfter = retryAfter(m.getHeader("Retry-After", String.class));
         budget.answered(exchange.getVariable(TICKET, long[].class), status, figures == null ? null : figures[0], figures == null ? null : figures[1],
                 retryAfter);
