@@ -29,6 +29,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @Named("ascApi")
 public class ApiCall {
 
+    public static final String APPLE_BASE_URL = "https://api.appstoreconnect.apple.com";
     public static final String METHOD = "ascMethod";
     public static final String PATH = "ascPath";
     static final String ENDPOINT = "ascEndpoint";
@@ -48,7 +49,7 @@ public class ApiCall {
 
     @Inject
     public ApiCall(SyncConfig config) {
-        String url = config.api().baseUrl().orElse(AppStoreConnectProducers.APPLE_BASE_URL);
+        String url = config.api().baseUrl().orElse(APPLE_BASE_URL);
         this.base = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
     }
 
