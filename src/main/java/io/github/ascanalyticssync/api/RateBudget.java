@@ -8,7 +8,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.jboss.logging.Logger;
 
@@ -43,10 +42,6 @@ public class RateBudget {
     private final int reserve;
     private final long maxWait;
     private final StateStore store;
-    /** The quota line built under the budget's lock, stored after leaving it (a file rewrite or a database round trip). */
-    private final AtomicReference<String> unsaved = new AtomicReference<>();
-    /** Held while a line is stored, so that an older line never overwrites a newer one. */
-    private final Object saving = new Object();
     /** Per call: {when it ended (Long.MAX_VALUE while in flight), when it started}, in epoch ms. */
     private final Deque<long[]> calls = new ArrayDeque<>();
     private Integer limit;
@@ -88,78 +83,61 @@ public class RateBudget {
      * @throws AppStoreConnectException.QuotaExhausted when the run starts no further call (the quota is gone for
      *         longer than the maximum wait, a 429 came again after the pause, or the application is stopping)
      */
-    public long[] acquire() {
+    public synchronized long[] acquire() {
         while (true) {
-            long[] ticket;
-            try {
-                ticket = acquireStep();
-            } finally {
-                save();
+            long now = System.currentTimeMillis();
+            calls.removeIf(c -> c[0] <= now - window);
+            long wait = 0;
+            if (calls.size() >= budget) {
+                long earliest = calls.stream().mapToLong(c -> c[0]).min().orElse(now);
+                wait = earliest == Long.MAX_VALUE ? POLL_MS : earliest + window - now;
             }
-            if (ticket != null) {
+            long left = remaining == null || now - observed >= window ? Long.MAX_VALUE : remaining - startedSince;
+            if (left <= 0 && inFlight == 0 && goneUntil <= now && !stopping && exhausted == null) {
+                gone(now, null);
+                continue;
+            }
+            AppStoreConnectException.QuotaExhausted refused = refusal(now);
+            if (refused != null) {
+                throw refused;
+            }
+            if ((left <= 0 || left <= reserve || probing) && inFlight > 0) {
+                wait = Math.max(wait, POLL_MS);
+            }
+            long pause = Math.max(pausedUntil, goneUntil) - now;
+            if (pause > 1000 && !announced) {
+                announced = true;
+                LOG.warnf("App Store Connect's quota for key %s is used up: API calls resume at %s (in %d s) by themselves", key,
+                        TIME.format(Instant.ofEpochMilli(now + pause)), (pause + 999) / 1000);
+            }
+            wait = Math.max(wait, Math.max(pause, lastCall + paceMs - now));
+            if (wait <= 0) {
+                long[] ticket = { Long.MAX_VALUE, now };
+                calls.addLast(ticket);
+                inFlight++;
+                startedSince++;
+                lastCall = now;
                 return ticket;
             }
+            try {
+                wait(Math.max(1, wait));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stopping = true;
+            }
         }
-    }
-
-    /** One look at the budget: the ticket when the call may go now, else null after a wait (or after the quota turned gone). */
-    private synchronized long[] acquireStep() {
-        long now = System.currentTimeMillis();
-        calls.removeIf(c -> c[0] <= now - window);
-        long wait = 0;
-        if (calls.size() >= budget) {
-            long earliest = calls.stream().mapToLong(c -> c[0]).min().orElse(now);
-            wait = earliest == Long.MAX_VALUE ? POLL_MS : earliest + window - now;
-        }
-        long left = remaining == null || now - observed >= window ? Long.MAX_VALUE : remaining - startedSince;
-        if (left <= 0 && inFlight == 0 && goneUntil <= now && !stopping && exhausted == null) {
-            gone(now, null);
-            return null;
-        }
-        AppStoreConnectException.QuotaExhausted refused = refusal(now);
-        if (refused != null) {
-            throw refused;
-        }
-        if ((left <= 0 || left <= reserve || probing) && inFlight > 0) {
-            wait = Math.max(wait, POLL_MS);
-        }
-        long pause = Math.max(pausedUntil, goneUntil) - now;
-        if (pause > 1000 && !announced) {
-            announced = true;
-            LOG.warnf("App Store Connect's quota for key %s is used up: API calls resume at %s (in %d s) by themselves", key,
-                    TIME.format(Instant.ofEpochMilli(now + pause)), (pause + 999) / 1000);
-        }
-        wait = Math.max(wait, Math.max(pause, lastCall + paceMs - now));
-        if (wait <= 0) {
-            long[] ticket = { Long.MAX_VALUE, now };
-            calls.addLast(ticket);
-            inFlight++;
-            startedSince++;
-            lastCall = now;
-            return ticket;
-        }
-        try {
-            wait(Math.max(1, wait));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            stopping = true;
-        }
-        return null;
     }
 
     /** The call of the ticket has ended (answered or not). */
-    public void done(long[] ticket) {
-        synchronized (this) {
-            if (ticket != null && ticket[0] == Long.MAX_VALUE) {
-                ticket[0] = System.currentTimeMillis();
-                inFlight--;
-            }
-            notifyAll();
-            if (ticket != null && ticket[0] - lastPersist >= PERSIST_EVERY_MS) {
-                persist();
-            }
+    public synchronized void done(long[] ticket) {
+        if (ticket != null && ticket[0] == Long.MAX_VALUE) {
+            ticket[0] = System.currentTimeMillis();
+            inFlight--;
         }
-        save();
+        notifyAll();
+        if (ticket != null && ticket[0] - lastPersist >= PERSIST_EVERY_MS) {
+            persist();
+        }
     }
 
     /**
@@ -167,14 +145,7 @@ public class RateBudget {
      * {@code Retry-After}. A 429 that still announces calls left is a burst: a pause of {@code Retry-After}; one that
      * announces none (or no figure) means the quota is gone.
      */
-    public void answered(long[] ticket, int status, Integer announcedLimit, Integer announcedRemaining, Long retryAfterSeconds) {
-        synchronized (this) {
-            weigh(ticket, status, announcedLimit, announcedRemaining, retryAfterSeconds);
-        }
-        save();
-    }
-
-    private void weigh(long[] ticket, int status, Integer announcedLimit, Integer announcedRemaining, Long retryAfterSeconds) {
+    public synchronized void answered(long[] ticket, int status, Integer announcedLimit, Integer announcedRemaining, Long retryAfterSeconds) {
         long now = System.currentTimeMillis();
         if (announcedLimit != null && announcedRemaining != null && announcedLimit > 0) {
             limit = announcedLimit;
@@ -217,21 +188,15 @@ public class RateBudget {
     }
 
     /** The application is stopping: every wait ends now, and no further call starts. */
-    public void stop() {
-        synchronized (this) {
-            stopping = true;
-            notifyAll();
-            persist();
-        }
-        save();
+    public synchronized void stop() {
+        stopping = true;
+        notifyAll();
+        persist();
     }
 
     /** Stores what the next process needs to know (at the end of a sync; otherwise every few seconds while calling). */
-    public void flush() {
-        synchronized (this) {
-            persist();
-        }
-        save();
+    public synchronized void flush() {
+        persist();
     }
 
     /**
@@ -353,7 +318,7 @@ public class RateBudget {
         }
     }
 
-    /** Builds the line {@link #save()} stores, under the budget's lock. */
+    /** The quota is a hint for the next process: a state store that cannot take it does not stop a call. */
     private void persist() {
         if (store == null) {
             return;
@@ -363,27 +328,10 @@ public class RateBudget {
         long bucket = Math.max(1000, window / 60);
         Map<Long, Integer> buckets = new TreeMap<>();
         calls.forEach(c -> buckets.merge(((c[0] == Long.MAX_VALUE ? now : c[0]) / bucket + 1) * bucket, 1, Integer::sum));
-        unsaved.set(new QuotaRecord(limit, remaining, observed, goneUntil, buckets).format());
-    }
-
-    /**
-     * Stores the line {@link #persist()} built, outside the budget's lock. The quota is a hint for the next process:
-     * a state store that cannot take it does not stop a call.
-     */
-    private void save() {
-        if (unsaved.get() == null) {
-            return;
-        }
-        synchronized (saving) {
-            String line = unsaved.getAndSet(null);
-            if (line == null) {
-                return;
-            }
-            try {
-                store.put(QuotaRecord.key(key), line);
-            } catch (RuntimeException e) {
-                LOG.debugf("The quota of key %s cannot be stored: %s", key, e.getMessage());
-            }
+        try {
+            store.put(QuotaRecord.key(key), new QuotaRecord(limit, remaining, observed, goneUntil, buckets).format());
+        } catch (RuntimeException e) {
+            LOG.debugf("The quota of key %s cannot be stored: %s", key, e.getMessage());
         }
     }
 }
