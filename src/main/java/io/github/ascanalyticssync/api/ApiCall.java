@@ -29,6 +29,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @Named("ascApi")
 public class ApiCall {
 
+    public static final String APPLE_BASE_URL = "https://api.appstoreconnect.apple.com";
     public static final String METHOD = "ascMethod";
     public static final String PATH = "ascPath";
     static final String ENDPOINT = "ascEndpoint";
@@ -48,7 +49,7 @@ public class ApiCall {
 
     @Inject
     public ApiCall(SyncConfig config) {
-        String url = config.api().baseUrl().orElse(AppStoreConnectProducers.APPLE_BASE_URL);
+        String url = config.api().baseUrl().orElse(APPLE_BASE_URL);
         this.base = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
     }
 
@@ -76,12 +77,11 @@ public class ApiCall {
         Message m = exchange.getMessage();
         String endpoint = exchange.getVariable(ENDPOINT, String.class);
         int status = m.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        String rateLimit = m.getHeader("X-Rate-Limit", String.class);
-        stats.record(endpoint, status, rateLimit, m.getHeader("Date", String.class));
+        int[] figures = ApiStats.figures(m.getHeader("X-Rate-Limit", String.class));
+        stats.record(endpoint, status, figures, m.getHeader("Date", String.class));
         // Apple counts per key: the key's own remainder paces the key's own budget
         String key = keys.of(exchange).name();
         RateBudget budget = keys.budget(key);
-        int[] figures = ApiStats.figures(rateLimit);
         Long retryAfter = retryAfter(m.getHeader("Retry-After", String.class));
         budget.answered(exchange.getVariable(TICKET, long[].class), status, figures == null ? null : figures[0], figures == null ? null : figures[1],
                 retryAfter);

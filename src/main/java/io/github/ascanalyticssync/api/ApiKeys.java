@@ -1,6 +1,7 @@
 package io.github.ascanalyticssync.api;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,21 +10,27 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.quarkus.main.events.BeforeStop;
 import org.eclipse.microprofile.config.Config;
 
+import io.github.ascanalyticssync.ledger.StateStore;
 import io.github.ascanalyticssync.sync.KeySettings;
 import io.github.ascanalyticssync.sync.SyncConfig;
 import io.github.ascanalyticssync.token.InvalidCredentialsException;
 import io.github.ascanalyticssync.token.TokenIssuer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * The App Store Connect keys at work ({@link KeySettings}): per key one token issuer (and its token cache) and one
- * rate budget, chosen by the walk's variable {@code ascKey}, set at the top of each key's part of the sync. Also what
+ * rate budget ({@code asc.sync.rate-limit.*} and the key's own budget), chosen by the walk's variable {@code ascKey},
+ * set at the top of each key's part of the sync. Also what
  * went wrong with a key in the sync in flight (a key App Store Connect refused), so that its other apps are reported
  * at once instead of called in vain.
  */
@@ -35,6 +42,7 @@ public class ApiKeys {
 
     /** The exchange variable that names the key of the walk. */
     public static final String VARIABLE = "ascKey";
+    static final Duration ONE_SHOT_MAX_WAIT = Duration.ofMinutes(5);
 
     @Inject
     SyncConfig config;
@@ -43,7 +51,10 @@ public class ApiKeys {
     Config settings;
 
     @Inject
-    AppStoreConnectProducers producers;
+    MeterRegistry registry;
+
+    @Inject
+    StateStore store;
 
     private Map<String, KeySettings.Key> keys;
     private final Map<String, TokenIssuer> issuers = new ConcurrentHashMap<>();
@@ -104,7 +115,27 @@ public class ApiKeys {
     }
 
     public RateBudget budget(String name) {
-        return budgets.computeIfAbsent(name, n -> producers.rateBudget(n, key(n).keyId().orElse(n), key(n).callsPerWindow()));
+        return budgets.computeIfAbsent(name, n -> rateBudget(n, key(n).keyId().orElse(n), key(n).callsPerWindow()));
+    }
+
+    /**
+     * The budget of the key {@code key}: {@code callsPerWindow} calls in any rolling {@code asc.sync.rate-limit.window};
+     * its state in the store under the key's App Store Connect key id ({@code quotaId}), the unit Apple counts by.
+     */
+    private RateBudget rateBudget(String key, String quotaId, int callsPerWindow) {
+        SyncConfig.RateLimit limit = config.sync().rateLimit();
+        Duration maxWait = limit.maxWait().orElse(config.sync().mode() == SyncConfig.Mode.ONE_SHOT ? ONE_SHOT_MAX_WAIT : limit.window());
+        RateBudget budget = new RateBudget(quotaId, callsPerWindow, limit.window(), limit.reserve(), maxWait, store);
+        Gauge.builder("asc.api.budget.used", budget, RateBudget::used).tag("key", key)
+                .description("API calls counted in the sync's current rate window").register(registry);
+        Gauge.builder("asc.api.budget.limit", budget, RateBudget::budget).tag("key", key)
+                .description("The sync's budget of API calls per rate window").register(registry);
+        return budget;
+    }
+
+    /** The application is stopping (SIGTERM): a run waiting for the quota ends its wait now (no budget is made for it). */
+    void stopping(@Observes BeforeStop event) {
+        budgets.values().forEach(RateBudget::stop);
     }
 
     /** The budget of every key (created on first use). */
@@ -119,7 +150,7 @@ public class ApiKeys {
 
     /** After the call, counted against the key's budget until a window after it ended. */
     public void done(Exchange exchange) {
-        long[] ticket = exchange.getVariable("ascTicket", long[].class);
+        long[] ticket = exchange.getVariable(ApiCall.TICKET, long[].class);
         if (ticket != null) {
             budget(of(exchange).name()).done(ticket);
         }

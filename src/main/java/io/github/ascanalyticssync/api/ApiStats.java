@@ -48,7 +48,8 @@ public class ApiStats {
                 .description("Apple's hourly call limit for the key, as its X-Rate-Limit header last said").register(registry);
     }
 
-    void record(String endpoint, int status, String rateLimitHeader, String dateHeader) {
+    /** @param figures {limit, remaining} of the response's {@code X-Rate-Limit} ({@link #figures}), or null */
+    void record(String endpoint, int status, int[] figures, String dateHeader) {
         registry.counter("asc.api.calls", "endpoint", endpoint, "status", Integer.toString(status)).increment();
         if (dateHeader != null) {
             try {
@@ -60,7 +61,6 @@ public class ApiStats {
             }
         }
         calls.computeIfAbsent(endpoint + " " + status, k -> new AtomicLong()).incrementAndGet();
-        int[] figures = figures(rateLimitHeader);
         if (figures != null) {
             limit = figures[0];
             remaining = figures[1];

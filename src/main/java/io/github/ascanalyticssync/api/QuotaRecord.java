@@ -6,12 +6,13 @@ import java.util.TreeMap;
 
 /**
  * What a key's rate budget keeps in the state store (entry {@code rate-budget/<key>}), so that the next process (a
- * CronJob run, another replica) starts from it: the quota Apple announced last ({@code X-Rate-Limit}) and when, the
- * last 429, until when the quota is gone, and the budget's own calls of the last window counted per bucket of about a
- * minute ({@code calls=<epoch ms>:<count>,...}). Times are epoch milliseconds. One line, e.g.
- * {@code limit=3600;remaining=0;observed=1764514800000;last-429=1764514800000;resume=1764518400000;calls=1764514800000:12}.
+ * CronJob run, another replica) starts from it: the quota Apple announced last ({@code X-Rate-Limit}) and when,
+ * until when the quota is gone, and the budget's own calls of the last window counted per bucket of about a minute
+ * ({@code calls=<epoch ms>:<count>,...}). Times are epoch milliseconds. One line, e.g.
+ * {@code limit=3600;remaining=0;observed=1764514800000;resume=1764518400000;calls=1764514800000:12}. Parts it does not
+ * know are ignored (a line stored by an older version may still have {@code last-429=}).
  */
-record QuotaRecord(Integer limit, Integer remaining, long observed, long last429, long resume, Map<Long, Integer> calls) {
+record QuotaRecord(Integer limit, Integer remaining, long observed, long resume, Map<Long, Integer> calls) {
 
     static String key(String keyName) {
         return "rate-budget/" + keyName;
@@ -34,10 +35,10 @@ record QuotaRecord(Integer limit, Integer remaining, long observed, long last429
                     calls.merge(Long.parseLong(c.substring(0, colon)), Integer.parseInt(c.substring(colon + 1)), Integer::sum);
                 }
             }
-            return new QuotaRecord(integer(v.get("limit")), integer(v.get("remaining")), number(v.get("observed")), number(v.get("last-429")),
-                    number(v.get("resume")), calls);
+            return new QuotaRecord(integer(v.get("limit")), integer(v.get("remaining")), number(v.get("observed")), number(v.get("resume")),
+                    calls);
         } catch (NumberFormatException e) {
-            return new QuotaRecord(null, null, 0, 0, 0, Map.of());
+            return new QuotaRecord(null, null, 0, 0, Map.of());
         }
     }
 
@@ -45,9 +46,6 @@ record QuotaRecord(Integer limit, Integer remaining, long observed, long last429
         StringBuilder b = new StringBuilder();
         if (limit != null && remaining != null) {
             b.append("limit=").append(limit).append(";remaining=").append(remaining).append(";observed=").append(observed).append(';');
-        }
-        if (last429 > 0) {
-            b.append("last-429=").append(last429).append(';');
         }
         if (resume > 0) {
             b.append("resume=").append(resume).append(';');

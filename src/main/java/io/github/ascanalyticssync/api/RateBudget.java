@@ -21,10 +21,9 @@ import io.github.ascanalyticssync.ledger.StateStore;
  * gone after a 429 that announces no calls left (until {@code Retry-After}, or until enough of the window has passed),
  * or when the remainder is spent; the first call after such a pause goes alone, and if it meets a 429 too, the run
  * starts no further call. A pause longer than {@code maxWait} ends the run's calls at once. What Apple announced, the
- * last 429, the end of the pause and the own calls of the window are kept in the state store ({@link QuotaRecord}),
- * so the next process takes them into account from its first call. Every wait ends at once when the application
- * stops ({@link #stop()}). The retry itself is Camel's redelivery; this only decides whether and when the next call
- * may go.
+ * end of the pause and the own calls of the window are kept in the state store ({@link QuotaRecord}), so the next
+ * process takes them into account from its first call. Every wait ends at once when the application stops
+ * ({@link #stop()}). The retry itself is Camel's redelivery; this only decides whether and when the next call may go.
  *
  * <p>
  * Written here rather than taken from a token-bucket library: a bucket refilled per hour admits up to twice its size
@@ -52,7 +51,6 @@ public class RateBudget {
     private int inFlight;
     private long pausedUntil;
     private long goneUntil;
-    private long last429;
     private boolean probing;
     private long paceMs;
     private long lastCall;
@@ -87,9 +85,6 @@ public class RateBudget {
      */
     public synchronized long[] acquire() {
         while (true) {
-            if (stopping || exhausted != null) {
-                throw new AppStoreConnectException.QuotaExhausted(key, stopping ? "the application is stopping" : exhausted, resumeAt(), stopping);
-            }
             long now = System.currentTimeMillis();
             calls.removeIf(c -> c[0] <= now - window);
             long wait = 0;
@@ -98,18 +93,18 @@ public class RateBudget {
                 wait = earliest == Long.MAX_VALUE ? POLL_MS : earliest + window - now;
             }
             long left = remaining == null || now - observed >= window ? Long.MAX_VALUE : remaining - startedSince;
-            if (left <= 0 && inFlight == 0 && goneUntil <= now) {
+            if (left <= 0 && inFlight == 0 && goneUntil <= now && !stopping && exhausted == null) {
                 gone(now, null);
                 continue;
+            }
+            AppStoreConnectException.QuotaExhausted refused = refusal(now);
+            if (refused != null) {
+                throw refused;
             }
             if ((left <= 0 || left <= reserve || probing) && inFlight > 0) {
                 wait = Math.max(wait, POLL_MS);
             }
             long pause = Math.max(pausedUntil, goneUntil) - now;
-            if (pause > maxWait) {
-                exhaustBeyondMaxWait(now, pause);
-                continue;
-            }
             if (pause > 1000 && !announced) {
                 announced = true;
                 LOG.warnf("App Store Connect's quota for key %s is used up: API calls resume at %s (in %d s) by themselves", key,
@@ -173,7 +168,6 @@ public class RateBudget {
                     pausedUntil = Math.max(pausedUntil, now + retryAfterSeconds * 1000);
                 }
             } else {
-                last429 = now;
                 if (goneInRun > 0 && ticket != null && ticket[1] >= goneInRun) {
                     exhaust("App Store Connect answered 429 again after the pause: this run starts no further API call for key " + key
                             + " and leaves the rest for the next run");
@@ -211,7 +205,11 @@ public class RateBudget {
      * the call's first failure already says that no retry follows.
      */
     public synchronized AppStoreConnectException.QuotaExhausted refusal() {
-        long now = System.currentTimeMillis();
+        return refusal(System.currentTimeMillis());
+    }
+
+    /** The refusal of the run's next call (acquire's check, and {@link #refusal()}), or null when it may wait. */
+    private AppStoreConnectException.QuotaExhausted refusal(long now) {
         long pause = Math.max(pausedUntil, goneUntil) - now;
         if (pause > maxWait) {
             exhaustBeyondMaxWait(now, pause);
@@ -307,7 +305,6 @@ public class RateBudget {
             observed = r.observed();
             startedSince = 0;
         }
-        last429 = Math.max(last429, r.last429());
         if (r.resume() > goneUntil && r.resume() > now) {
             goneUntil = r.resume();
             probing = true;
@@ -332,7 +329,7 @@ public class RateBudget {
         Map<Long, Integer> buckets = new TreeMap<>();
         calls.forEach(c -> buckets.merge(((c[0] == Long.MAX_VALUE ? now : c[0]) / bucket + 1) * bucket, 1, Integer::sum));
         try {
-            store.put(QuotaRecord.key(key), new QuotaRecord(limit, remaining, observed, last429, goneUntil, buckets).format());
+            store.put(QuotaRecord.key(key), new QuotaRecord(limit, remaining, observed, goneUntil, buckets).format());
         } catch (RuntimeException e) {
             LOG.debugf("The quota of key %s cannot be stored: %s", key, e.getMessage());
         }

@@ -16,7 +16,7 @@ import org.jboss.logging.Logger;
 import org.apache.camel.quarkus.main.events.BeforeConfigure;
 import org.apache.camel.spi.IdempotentRepository;
 
-import io.github.ascanalyticssync.api.AppStoreConnectProducers;
+import io.github.ascanalyticssync.api.ApiCall;
 import io.github.ascanalyticssync.api.ApiKeys;
 import io.github.ascanalyticssync.ledger.StateStore;
 import io.quarkus.runtime.PreventFurtherStepsException;
@@ -123,7 +123,7 @@ public class SyncStartup {
      * against the simulator.
      */
     private void simulatorNeverRedirects() {
-        boolean toApple = config.api().baseUrl().orElse(AppStoreConnectProducers.APPLE_BASE_URL).equals(AppStoreConnectProducers.APPLE_BASE_URL);
+        boolean toApple = config.api().baseUrl().orElse(ApiCall.APPLE_BASE_URL).equals(ApiCall.APPLE_BASE_URL);
         if (simulatorEnabled && config.sync().enabled() && toApple) {
             throw new ConfigurationException("asc.simulator.enabled=true starts the App Store Connect simulator, but the simulator never"
                     + " changes where the sync goes: set asc.api.base-url=http://127.0.0.1:" + simulatorApiPort
@@ -152,7 +152,7 @@ public class SyncStartup {
         }
         checked.countDown();
         LOG.infof("Sync %s against %s; destinations under routes/; state in %s", config.sync().mode() == SyncConfig.Mode.ONE_SHOT
-                ? "once (one-shot)" : "every " + config.sync().interval(), config.api().baseUrl().orElse(AppStoreConnectProducers.APPLE_BASE_URL), config.state().dir().toAbsolutePath());
+                ? "once (one-shot)" : "every " + config.sync().interval(), config.api().baseUrl().orElse(ApiCall.APPLE_BASE_URL), config.state().dir().toAbsolutePath());
     }
 
     /**
