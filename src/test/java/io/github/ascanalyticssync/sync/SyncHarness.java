@@ -145,10 +145,11 @@ final class SyncHarness {
         return blockers;
     }
 
-    /** A file where the app's folder should be: the local folder cannot take that app's segments. */
-    static Path blockFolderOf(String appId) throws IOException {
-        Files.createDirectories(REPORTS);
-        return Files.writeString(REPORTS.resolve("app_id=" + appId), "a file where the app's folder should be");
+    /** Removes the files {@link #blockInstanceFoldersOf} put in the way: the local folder can take the segments again. */
+    static void unblock(List<Path> blockers) throws IOException {
+        for (Path blocker : blockers) {
+            Files.delete(blocker);
+        }
     }
 
     /** The Prometheus text at /q/metrics. */
