@@ -96,8 +96,9 @@ class ErrorMessagesIT {
     void aTypoInTheConfigurationFileIsRefusedAndADestinationsOwnKeyIsNot() throws Exception {
         Files.createDirectories(work.resolve("config"));
         Files.writeString(work.resolve("config/application.properties"), "asc.destinations.archive.prefix=archive/\nasc.sync.api-retrys=2\n");
-        assertStartStopsWith(start(withKey()), "Unknown setting asc.sync.api-retrys (from ");
-        assertTrue(start(withKey()).output().contains("did you mean asc.sync.api-retries?"));
+        AppProcess.Result result = start(withKey());
+        assertStartStopsWith(result, "Unknown setting asc.sync.api-retrys (from ");
+        assertTrue(result.output().contains("did you mean asc.sync.api-retries?"), result.output());
     }
 
     @Test
@@ -107,8 +108,9 @@ class ErrorMessagesIT {
         byte[] junk = new byte[400];
         new Random(13).nextBytes(junk);
         Files.write(ledger, junk);
-        assertStartStopsWith(start(withKey()), "The ledger file " + ledger + " cannot be read");
-        assertTrue(start(withKey()).output().contains("restore it from a backup, or delete it (the next sync then re-delivers everything)"));
+        AppProcess.Result result = start(withKey());
+        assertStartStopsWith(result, "The ledger file " + ledger + " cannot be read");
+        assertTrue(result.output().contains("restore it from a backup, or delete it (the next sync then re-delivers everything)"), result.output());
     }
 
     @Test
