@@ -132,10 +132,7 @@ class ErrorMessagesIT {
                 work.resolve("reports").toString(), "quarkus.http.port", "0"));
         AppProcess.Running running = AppProcess.start(List.of("-Xmx256m"), properties, work);
         try {
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
-            while (!running.output().contains("cannot connect to") && running.process().isAlive() && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-            }
+            AppProcess.awaitOutput(running, "cannot connect to", 120);
             Thread.sleep(1000); // a few retries more
         } finally {
             running.process().destroy();

@@ -175,11 +175,7 @@ class QuotaIT {
             useUpTheQuota(simulator);
             AppProcess.Running service = AppProcess.start(List.of(), app(simulator, "service", "state"), work);
             try {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-                while (!service.output().contains("API calls resume at") && System.nanoTime() < deadline && service.process().isAlive()) {
-                    Thread.sleep(200);
-                }
-                assertTrue(service.output().contains("API calls resume at"), "the service waits for the quota: " + service.output());
+                AppProcess.awaitOutput(service, "API calls resume at", 120); // the service waits for the quota
                 long stopping = System.nanoTime();
                 service.process().destroy(); // SIGTERM
                 assertTrue(service.process().waitFor(20, TimeUnit.SECONDS), "SIGTERM ended the wait: " + service.output());
