@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -78,6 +79,19 @@ public final class AppProcess {
             }
             Thread.sleep(100);
         }
+    }
+
+    /** The settings of a run in workDir: its state and local folder there, any free HTTP port; the given settings on top. */
+    public static Map<String, String> settingsIn(Path workDir, Map<String, String> settings) {
+        Map<String, String> properties = new HashMap<>(Map.of("asc.state.dir", workDir.resolve("state").toString(),
+                "asc.destinations.local.path", workDir.resolve("reports").toString(), "quarkus.http.port", "0"));
+        properties.putAll(settings);
+        return properties;
+    }
+
+    /** Runs the application in workDir ({@link #settingsIn}) with 256 MiB of heap until it exits. */
+    public static Result runIn(Path workDir, Map<String, String> settings, long timeoutSeconds) throws IOException, InterruptedException {
+        return run(List.of("-Xmx256m"), settingsIn(workDir, settings), workDir, timeoutSeconds);
     }
 
     public static Result run(List<String> jvmArgs, Map<String, String> properties, Path workDir, long timeoutSeconds)

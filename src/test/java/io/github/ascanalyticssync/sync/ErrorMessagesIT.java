@@ -35,10 +35,7 @@ class ErrorMessagesIT {
     }
 
     private AppProcess.Result start(Map<String, String> settings, long timeoutSeconds) throws Exception {
-        Map<String, String> properties = new HashMap<>(Map.of("asc.state.dir", work.resolve("state").toString(),
-                "asc.destinations.local.path", work.resolve("reports").toString(), "quarkus.http.port", "0"));
-        properties.putAll(settings);
-        return AppProcess.run(List.of("-Xmx256m"), properties, work, timeoutSeconds);
+        return AppProcess.runIn(work, settings, timeoutSeconds);
     }
 
     private static Map<String, String> withKey(String... more) {
@@ -127,9 +124,8 @@ class ErrorMessagesIT {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Map<String, String> properties = new HashMap<>(withKey("asc.api.base-url", "http://127.0.0.1:" + port, "asc.sync.mode", "one-shot",
-                "asc.sync.retry-delay-ms", "10", "asc.state.dir", work.resolve("state").toString(), "asc.destinations.local.path",
-                work.resolve("reports").toString(), "quarkus.http.port", "0"));
+        Map<String, String> properties = AppProcess.settingsIn(work, withKey("asc.api.base-url", "http://127.0.0.1:" + port, "asc.sync.mode", "one-shot",
+                "asc.sync.retry-delay-ms", "10"));
         AppProcess.Running running = AppProcess.start(List.of("-Xmx256m"), properties, work);
         try {
             AppProcess.awaitOutput(running, "cannot connect to", 120);
