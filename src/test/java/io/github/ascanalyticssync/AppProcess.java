@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -49,18 +51,47 @@ public final class AppProcess {
      * ports, so this is the only way to know them).
      */
     public static SimulatorUrls awaitSimulator(Running running, long timeoutSeconds) throws InterruptedException {
+        return await(running, out -> {
+            Matcher m = SIMULATOR_STARTED.matcher(out);
+            return m.find() ? new SimulatorUrls(m.group(1), m.group(2)) : null;
+        }, "the simulator's start line", timeoutSeconds);
+    }
+
+    /** Waits until the process printed the text and returns its output so far; fails if it ends or times out first. */
+    public static String awaitOutput(Running running, String text, long timeoutSeconds) throws InterruptedException {
+        return await(running, out -> out.contains(text) ? out : null, "\"" + text + "\"", timeoutSeconds);
+    }
+
+    private static <T> T await(Running running, Function<String, T> found, String what, long timeoutSeconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-        while (System.nanoTime() < deadline) {
-            Matcher m = SIMULATOR_STARTED.matcher(running.output());
-            if (m.find()) {
-                return new SimulatorUrls(m.group(1), m.group(2));
+        while (true) {
+            boolean alive = running.process().isAlive(); // before reading: what an ended process printed is all there
+            String output = running.output();
+            T result = found.apply(output);
+            if (result != null) {
+                return result;
             }
-            if (!running.process().isAlive()) {
-                throw new AssertionError("The simulator's process ended before it started; its output:\n" + running.output());
+            if (!alive) {
+                throw new AssertionError("The process ended before it printed " + what + "; its output:\n" + output);
+            }
+            if (System.nanoTime() >= deadline) {
+                throw new AssertionError("The process did not print " + what + " within " + timeoutSeconds + " s; its output:\n" + output);
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("The simulator did not start within " + timeoutSeconds + " s; its output:\n" + running.output());
+    }
+
+    /** The settings of a run in workDir: its state and local folder there, any free HTTP port; the given settings on top. */
+    public static Map<String, String> settingsIn(Path workDir, Map<String, String> settings) {
+        Map<String, String> properties = new HashMap<>(Map.of("asc.state.dir", workDir.resolve("state").toString(),
+                "asc.destinations.local.path", workDir.resolve("reports").toString(), "quarkus.http.port", "0"));
+        properties.putAll(settings);
+        return properties;
+    }
+
+    /** Runs the application in workDir ({@link #settingsIn}) with 256 MiB of heap until it exits. */
+    public static Result runIn(Path workDir, Map<String, String> settings, long timeoutSeconds) throws IOException, InterruptedException {
+        return run(List.of("-Xmx256m"), settingsIn(workDir, settings), workDir, timeoutSeconds);
     }
 
     public static Result run(List<String> jvmArgs, Map<String, String> properties, Path workDir, long timeoutSeconds)

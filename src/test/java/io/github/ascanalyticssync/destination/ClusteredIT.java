@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -41,6 +40,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.github.ascanalyticssync.AppProcess;
+import io.github.ascanalyticssync.Postgres;
 import io.github.ascanalyticssync.sync.TestFiles;
 
 /**
@@ -52,8 +52,6 @@ import io.github.ascanalyticssync.sync.TestFiles;
  */
 class ClusteredIT {
 
-    static final String PG_PORT = System.getenv().getOrDefault("ASC_TEST_PG_PORT", "55432");
-    static final String JDBC = "jdbc:postgresql://127.0.0.1:" + PG_PORT + "/asc_sync";
     static final int SHARDS = 4;
     static final Pattern LEADS = Pattern.compile("Shard (\\d+): this replica");
 
@@ -72,33 +70,19 @@ class ClusteredIT {
 
     @BeforeAll
     static void postgres() throws Exception {
-        if (!postgresUp()) {
-            Process p = new ProcessBuilder("bash", ".ci/postgres.sh", "start").inheritIO().start();
-            assertEquals(0, p.waitFor(), ".ci/postgres.sh start");
-            startedPostgres = true;
-        }
+        startedPostgres = Postgres.start();
     }
 
     @AfterAll
     static void stopPostgres() throws Exception {
         if (startedPostgres) {
-            new ProcessBuilder("bash", ".ci/postgres.sh", "stop").inheritIO().start().waitFor();
-        }
-    }
-
-    static boolean postgresUp() {
-        try (Connection c = DriverManager.getConnection(JDBC, "asc_sync", "asc_sync")) {
-            return true;
-        } catch (Exception e) {
-            return false;
+            Postgres.stop();
         }
     }
 
     @BeforeEach
     void setUp() throws Exception {
-        try (Connection c = DriverManager.getConnection(JDBC, "asc_sync", "asc_sync"); Statement s = c.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS CAMEL_MESSAGEPROCESSED, asc_state");
-        }
+        Postgres.dropTables();
         s3 = new S3TestResource();
         s3Settings = new HashMap<>(s3.start());
         // the bucket exists before the replicas start (two creating it at once would race)
@@ -139,10 +123,7 @@ class ClusteredIT {
         p.put("asc.api.private-key-path", Path.of("src/main/resources/simulator/demo/AuthKey_DEMOKEY001.p8").toAbsolutePath().toString());
         p.put("asc.sync.categories", "COMMERCE");
         p.put("asc.sync.parallel-reports", "2");
-        p.put("asc.state.store", "jdbc");
-        p.put("quarkus.datasource.jdbc.url", JDBC);
-        p.put("quarkus.datasource.username", "asc_sync");
-        p.put("quarkus.datasource.password", "asc_sync");
+        p.putAll(Postgres.settings());
         p.put("asc.state.dir", work.resolve(name + "/state").toString());
         p.put("asc.destinations.local.path", work.resolve("reports").toString());
         p.put("asc.cluster.enabled", "true");
@@ -279,7 +260,7 @@ class ClusteredIT {
 
         // the shared ledger: each destination recorded each segment once; no download after a segment was everywhere
         Map<String, Long> deliveredEverywhere = new HashMap<>();
-        try (Connection c = DriverManager.getConnection(JDBC, "asc_sync", "asc_sync"); Statement s = c.createStatement();
+        try (Connection c = Postgres.connect(); Statement s = c.createStatement();
                 ResultSet r = s.executeQuery("SELECT messageId, createdAt FROM CAMEL_MESSAGEPROCESSED WHERE processorName = 'asc-delivery'"
                         + " AND messageId NOT LIKE '%:manifest:%'")) {
             Map<String, Integer> perSegment = new HashMap<>();

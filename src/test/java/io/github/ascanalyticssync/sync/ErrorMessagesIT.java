@@ -35,10 +35,7 @@ class ErrorMessagesIT {
     }
 
     private AppProcess.Result start(Map<String, String> settings, long timeoutSeconds) throws Exception {
-        Map<String, String> properties = new HashMap<>(Map.of("asc.state.dir", work.resolve("state").toString(),
-                "asc.destinations.local.path", work.resolve("reports").toString(), "quarkus.http.port", "0"));
-        properties.putAll(settings);
-        return AppProcess.run(List.of("-Xmx256m"), properties, work, timeoutSeconds);
+        return AppProcess.runIn(work, settings, timeoutSeconds);
     }
 
     private static Map<String, String> withKey(String... more) {
@@ -96,8 +93,9 @@ class ErrorMessagesIT {
     void aTypoInTheConfigurationFileIsRefusedAndADestinationsOwnKeyIsNot() throws Exception {
         Files.createDirectories(work.resolve("config"));
         Files.writeString(work.resolve("config/application.properties"), "asc.destinations.archive.prefix=archive/\nasc.sync.api-retrys=2\n");
-        assertStartStopsWith(start(withKey()), "Unknown setting asc.sync.api-retrys (from ");
-        assertTrue(start(withKey()).output().contains("did you mean asc.sync.api-retries?"));
+        AppProcess.Result result = start(withKey());
+        assertStartStopsWith(result, "Unknown setting asc.sync.api-retrys (from ");
+        assertTrue(result.output().contains("did you mean asc.sync.api-retries?"), result.output());
     }
 
     @Test
@@ -107,8 +105,9 @@ class ErrorMessagesIT {
         byte[] junk = new byte[400];
         new Random(13).nextBytes(junk);
         Files.write(ledger, junk);
-        assertStartStopsWith(start(withKey()), "The ledger file " + ledger + " cannot be read");
-        assertTrue(start(withKey()).output().contains("restore it from a backup, or delete it (the next sync then re-delivers everything)"));
+        AppProcess.Result result = start(withKey());
+        assertStartStopsWith(result, "The ledger file " + ledger + " cannot be read");
+        assertTrue(result.output().contains("restore it from a backup, or delete it (the next sync then re-delivers everything)"), result.output());
     }
 
     @Test
@@ -125,15 +124,11 @@ class ErrorMessagesIT {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Map<String, String> properties = new HashMap<>(withKey("asc.api.base-url", "http://127.0.0.1:" + port, "asc.sync.mode", "one-shot",
-                "asc.sync.retry-delay-ms", "10", "asc.state.dir", work.resolve("state").toString(), "asc.destinations.local.path",
-                work.resolve("reports").toString(), "quarkus.http.port", "0"));
+        Map<String, String> properties = AppProcess.settingsIn(work, withKey("asc.api.base-url", "http://127.0.0.1:" + port, "asc.sync.mode", "one-shot",
+                "asc.sync.retry-delay-ms", "10"));
         AppProcess.Running running = AppProcess.start(List.of("-Xmx256m"), properties, work);
         try {
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
-            while (!running.output().contains("cannot connect to") && running.process().isAlive() && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-            }
+            AppProcess.awaitOutput(running, "cannot connect to", 120);
             Thread.sleep(1000); // a few retries more
         } finally {
             running.process().destroy();

@@ -8,6 +8,7 @@ import static io.github.ascanalyticssync.sync.FakeAppStoreConnect.daysAgo;
 import static io.github.ascanalyticssync.sync.FakeAppStoreConnect.lists;
 import static io.github.ascanalyticssync.sync.FakeAppStoreConnect.replies;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -209,7 +210,7 @@ class HostileApiTest {
                     + asked.subList(Math.max(0, asked.size() - 5), asked.size()));
         }
 
-        assertTrue(!summary.complete(), "the sync counts it as not delivered");
+        assertFalse(summary.complete(), "the sync counts it as not delivered");
         List<String> errors = logged.stream().filter(r -> r.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
                 .map(HostileApiTest::text).toList();
         assertEquals(1, errors.stream().filter(l -> l.contains(c.line())).count(), "one ERROR line with '" + c.line() + "' in " + errors);

@@ -8,9 +8,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -26,6 +23,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.github.ascanalyticssync.AppProcess;
+import io.github.ascanalyticssync.Postgres;
 import io.github.ascanalyticssync.simulator.Simulator;
 import io.github.ascanalyticssync.token.TokenIssuer;
 
@@ -39,8 +37,6 @@ class QuotaIT {
 
     static final int QUOTA = 10;
     static final String SENTENCE = "App Store Connect's quota for key DEMOKEY001 is used up; left for the next run:";
-    static final String PG_PORT = System.getenv().getOrDefault("ASC_TEST_PG_PORT", "55432");
-    static final String JDBC = "jdbc:postgresql://127.0.0.1:" + PG_PORT + "/asc_sync";
 
     @TempDir
     Path work;
@@ -136,22 +132,13 @@ class QuotaIT {
 
     @Test
     void withTheStateInPostgresqlTheNextProcessKnowsTheQuotaToo() throws Exception {
-        Map<String, String> jdbc = Map.of("asc.state.store", "jdbc", "quarkus.datasource.jdbc.url", JDBC, "quarkus.datasource.username", "asc_sync",
-                "quarkus.datasource.password", "asc_sync");
-        boolean started = false;
-        if (!postgresUp()) {
-            Process p = new ProcessBuilder("bash", ".ci/postgres.sh", "start").inheritIO().start();
-            assertEquals(0, p.waitFor(), ".ci/postgres.sh start");
-            started = true;
-        }
+        boolean started = Postgres.start();
         try {
-            try (Connection c = DriverManager.getConnection(JDBC, "asc_sync", "asc_sync"); Statement s = c.createStatement()) {
-                s.execute("DROP TABLE IF EXISTS CAMEL_MESSAGEPROCESSED, asc_state");
-            }
-            aUsedUpQuotaIsSharedKnowledge(jdbc);
+            Postgres.dropTables();
+            aUsedUpQuotaIsSharedKnowledge(Postgres.settings());
         } finally {
             if (started) {
-                new ProcessBuilder("bash", ".ci/postgres.sh", "stop").inheritIO().start().waitFor();
+                Postgres.stop();
             }
         }
     }
@@ -175,11 +162,7 @@ class QuotaIT {
             useUpTheQuota(simulator);
             AppProcess.Running service = AppProcess.start(List.of(), app(simulator, "service", "state"), work);
             try {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-                while (!service.output().contains("API calls resume at") && System.nanoTime() < deadline && service.process().isAlive()) {
-                    Thread.sleep(200);
-                }
-                assertTrue(service.output().contains("API calls resume at"), "the service waits for the quota: " + service.output());
+                AppProcess.awaitOutput(service, "API calls resume at", 120); // the service waits for the quota
                 long stopping = System.nanoTime();
                 service.process().destroy(); // SIGTERM
                 assertTrue(service.process().waitFor(20, TimeUnit.SECONDS), "SIGTERM ended the wait: " + service.output());
@@ -188,14 +171,6 @@ class QuotaIT {
             } finally {
                 service.process().destroyForcibly().waitFor();
             }
-        }
-    }
-
-    static boolean postgresUp() {
-        try (Connection c = DriverManager.getConnection(JDBC, "asc_sync", "asc_sync")) {
-            return true;
-        } catch (Exception e) {
-            return false;
         }
     }
 }

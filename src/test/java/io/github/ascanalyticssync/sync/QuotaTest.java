@@ -90,21 +90,16 @@ class QuotaTest {
         given().baseUri(api).header("Authorization", "Bearer " + token).get("/v1/apps").then().statusCode(429);
     }
 
-    private static long calls(int status) {
-        List<Map<String, Object>> calls = simulator().get("/simulator/calls").then().extract().jsonPath().getList("calls");
-        return calls.stream().filter(c -> ((Number) c.get("status")).intValue() == status).mapToLong(c -> ((Number) c.get("count")).longValue()).sum();
-    }
-
     @Test
     void aQuotaUsedUpByAnotherClientMeetsAtMostTwo429sThenTheServiceWaitsSaysOnceWhenItResumesAndDeliversEverything() {
         useUpTheQuota();
-        long before = calls(429);
+        long before = SyncHarness.calls(429);
         long started = System.nanoTime();
         SyncRun.Summary summary = sync();
         long seconds = (System.nanoTime() - started) / 1_000_000_000L;
         assertTrue(summary.complete(), summary.problems().toString());
         assertDeliveredExactly(expected());
-        long met = calls(429) - before;
+        long met = SyncHarness.calls(429) - before;
         assertTrue(met <= 2, "at most two calls met the used-up quota: " + met);
         long resumes = budgetLog.stream().filter(m -> m.contains("API calls resume at")).count();
         assertEquals(1, resumes, "said once when it resumes: " + budgetLog);

@@ -45,11 +45,6 @@ class RateBudgetTest {
         SyncHarness.freshStart();
     }
 
-    private static long calls429() {
-        List<Map<String, Object>> calls = simulator().get("/simulator/calls").then().extract().jsonPath().getList("calls");
-        return calls.stream().filter(c -> ((Number) c.get("status")).intValue() == 429).mapToLong(c -> ((Number) c.get("count")).longValue()).sum();
-    }
-
     @Test
     void aSyncNeedingMoreCallsThanItsBudgetNeverExceedsIt() {
         List<Map<String, Object>> expected = catalogue(Map.of("category", "COMMERCE")).getList("segments");
@@ -61,7 +56,7 @@ class RateBudgetTest {
         JsonPath window = simulator().get("/simulator/rate-limit").then().extract().jsonPath();
         int most = window.getInt("keys.DEMOKEY001.maxInWindow");
         assertTrue(most <= 25, "never more than the budget in one window: " + most);
-        assertEquals(0, calls429(), "the budget kept the sync under Apple's limit");
+        assertEquals(0, SyncHarness.calls(429), "the budget kept the sync under Apple's limit");
     }
 
     @Test
@@ -70,6 +65,6 @@ class RateBudgetTest {
         SyncRun.Summary summary = sync();
         assertTrue(summary.complete(), summary.problems().toString());
         assertDeliveredExactly(catalogue(Map.of("category", "COMMERCE")).getList("segments"));
-        assertEquals(10, calls429(), "every injected 429 was met and retried");
+        assertEquals(10, SyncHarness.calls(429), "every injected 429 was met and retried");
     }
 }

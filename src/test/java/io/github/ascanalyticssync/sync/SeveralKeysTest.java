@@ -96,8 +96,6 @@ class SeveralKeysTest {
                 + " https://developer.apple.com/go/?id=api-generating-tokens"), summary.problems().toString());
         assertTrue(summary.problems().stream().anyMatch(p -> p.startsWith("app " + MISSING_APP + " (key team-c)")), summary.problems().toString());
         assertEquals(3, summary.problems().size(), summary.problems().toString());
-        List<Map<String, Object>> calls = simulator().get("/simulator/calls").then().extract().jsonPath().getList("calls");
-        assertEquals(2, calls.stream().filter(c -> ((Number) c.get("status")).intValue() == 401).mapToLong(c -> ((Number) c.get("count")).longValue())
-                .sum(), "one call, and one more with a fresh token: " + calls);
+        assertEquals(2, SyncHarness.calls(401), () -> "one call, and one more with a fresh token: " + simulator().get("/simulator/calls").asString());
     }
 }

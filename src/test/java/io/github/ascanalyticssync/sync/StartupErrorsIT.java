@@ -9,8 +9,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -25,10 +23,7 @@ class StartupErrorsIT {
     Path work;
 
     private AppProcess.Result start(Map<String, String> settings) throws Exception {
-        Map<String, String> properties = new HashMap<>(Map.of("asc.state.dir", work.resolve("state").toString(),
-                "asc.destinations.local.path", work.resolve("reports").toString(), "quarkus.http.port", "0"));
-        properties.putAll(settings);
-        return AppProcess.run(List.of("-Xmx256m"), properties, work, 90);
+        return AppProcess.runIn(work, settings, 90);
     }
 
     private static void assertStopsWith(AppProcess.Result result, String sentence) {

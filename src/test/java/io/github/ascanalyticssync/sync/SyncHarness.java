@@ -71,6 +71,12 @@ final class SyncHarness {
         return simulator().get("/simulator/calls").then().statusCode(200).extract().jsonPath().getMap("byEndpoint");
     }
 
+    /** How many calls the simulator answered with this HTTP status since its counters were last reset. */
+    static long calls(int status) {
+        List<Map<String, Object>> calls = simulator().get("/simulator/calls").then().statusCode(200).extract().jsonPath().getList("calls");
+        return calls.stream().filter(c -> ((Number) c.get("status")).intValue() == status).mapToLong(c -> ((Number) c.get("count")).longValue()).sum();
+    }
+
     static Path segmentFile(Map<String, Object> s) {
         return REPORTS.resolve(Layout.segmentFile(Layout.instanceDir(String.valueOf(s.get("appId")), String.valueOf(s.get("accessType")), String.valueOf(s.get("reportName")),
                 String.valueOf(s.get("granularity")), String.valueOf(s.get("processingDate"))), String.valueOf(s.get("segmentId"))));
@@ -145,10 +151,11 @@ final class SyncHarness {
         return blockers;
     }
 
-    /** A file where the app's folder should be: the local folder cannot take that app's segments. */
-    static Path blockFolderOf(String appId) throws IOException {
-        Files.createDirectories(REPORTS);
-        return Files.writeString(REPORTS.resolve("app_id=" + appId), "a file where the app's folder should be");
+    /** Removes the files {@link #blockInstanceFoldersOf} put in the way: the local folder can take the segments again. */
+    static void unblock(List<Path> blockers) throws IOException {
+        for (Path blocker : blockers) {
+            Files.delete(blocker);
+        }
     }
 
     /** The Prometheus text at /q/metrics. */

@@ -214,9 +214,7 @@ class SyncTest {
         assertFalse(sync().complete());
         long blocked = last.size();
         long downloadedFirst = downloads();
-        for (Path blocker : blockers) {
-            Files.delete(blocker);
-        }
+        SyncHarness.unblock(blockers);
         SyncHarness.deleteTree(SyncHarness.STATE.resolve("staging"));
         SyncRun.Summary second = sync();
         assertTrue(second.complete(), second.problems().toString());
@@ -258,9 +256,7 @@ class SyncTest {
         assertEquals(expected.size() - blocked, delivered.size(), "the other app was delivered");
         long downloadedFirst = downloads();
 
-        for (Path blocker : blockers) {
-            Files.delete(blocker);
-        }
+        SyncHarness.unblock(blockers);
         SyncRun.Summary second = sync();
         assertTrue(second.complete(), second.problems().toString());
         assertDeliveredExactly(expected);
