@@ -5,19 +5,26 @@
 # launch of java to the sync's first request, in the sync's own log), the wall time, the CPU seconds (user + system)
 # and the peak resident memory of the whole process (/usr/bin/time).
 #
-#   bench/startup.sh [--runs N] [--java PATH] [--app DIR] [JVM option ...]
+#   bench/startup.sh [--runs N] [--java PATH] [--app DIR] [--floor] [--archive FILE] [JVM option ...]
 #
 # --java: the java launcher (default: java on the PATH); --app: the quarkus-app folder (default target/quarkus-app);
+# --floor: measure bench/floor instead, the smallest Camel Quarkus application that does what a sync does before its
+# first API call (YAML routes read at run time, Camel HTTP, Camel Jackson): one GET /v1/apps, then it stops;
+# --archive: the first, unmeasured run (a sync that downloads the report) writes a class archive for --java, which the
+# measured runs map: an AppCDS archive (-XX:ArchiveClassesAtExit / -XX:SharedArchiveFile), or with a FILE ending in
+# .aot, Java 25's AOT cache (-XX:AOTCacheOutput / -XX:AOTCache), as the image's training run does;
 # JVM options are passed to the measured runs only, e.g. -XX:SharedArchiveFile=app-cds.jsa -XX:TieredStopAtLevel=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-runs=5 java=java app=target/quarkus-app jvm=()
+runs=5 java=java app=target/quarkus-app floor="" archive="" jvm=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
     --java) java=$2; shift 2 ;;
     --app) app=$2; shift 2 ;;
+    --floor) floor=1; shift ;;
+    --archive) archive=$(realpath -m "$2"); shift 2 ;;
     *) jvm+=("$1"); shift ;;
   esac
 done
@@ -40,8 +47,24 @@ sync_args=(-Dquarkus.profile=dev -Dasc.simulator.enabled=false -Dasc.api.base-ur
   # the first API call is read from the sync's log: Camel HTTP logs each request at DEBUG
   '-Dquarkus.log.category."org.apache.camel.component.http.HttpProducer".level=DEBUG')
 
-# the first run downloads the report's segments; it is not measured
-java "${sync_args[@]}" -jar "$app/quarkus-run.jar" > "$work/first.log" 2>&1 || { tail -20 "$work/first.log" >&2; exit 1; }
+if [ -n "$floor" ]; then
+  [ -f bench/floor/target/quarkus-app/quarkus-run.jar ] || (cd bench/floor && mvn -B -q package -DskipTests)
+  app=bench/floor/target/quarkus-app
+  sync_args=(-Dfloor.api-url="$sim_api" -Dcamel.main.routes-include-pattern=file:bench/floor/routes/*.yaml '-Dquarkus.log.category."org.apache.camel.component.http.HttpProducer".level=DEBUG')
+  done_line='first API call answered'
+else
+  done_line='Sync finished.*: 0 new segment'
+fi
+
+# the first run (for a sync: it downloads the report's segments) is not measured; it writes the archive, if any
+train=()
+case "$archive" in
+  "") ;;
+  *.aot) rm -f "$archive"; train=(-XX:AOTCacheOutput="$archive"); jvm=(-XX:AOTCache="$archive" "${jvm[@]}") ;;
+  *) rm -f "$archive"; train=(-XX:ArchiveClassesAtExit="$archive"); jvm=(-XX:SharedArchiveFile="$archive" "${jvm[@]}") ;;
+esac
+"$java" "${train[@]}" "${sync_args[@]}" -jar "$app/quarkus-run.jar" > "$work/first.log" 2>&1 || { tail -20 "$work/first.log" >&2; exit 1; }
+[ -z "$archive" ] || [ -f "$archive" ] || { tail -20 "$work/first.log" >&2; echo "no archive written to $archive" >&2; exit 1; }
 
 echo "java:     $("$java" -version 2>&1 | head -1); options: ${jvm[*]:-none}"
 for run in $(seq "$runs"); do
@@ -49,8 +72,8 @@ for run in $(seq "$runs"); do
   code=0
   /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$java" "${jvm[@]}" "${sync_args[@]}" -jar "$app/quarkus-run.jar" > "$work/log" 2>&1 || code=$?
   [ "$code" = 0 ] || { tail -20 "$work/log" >&2; echo "run $run exited with $code" >&2; exit 1; }
-  grep -q 'Sync finished.*: 0 new segment' "$work/log" || { echo "run $run downloaded something: not a no-change run" >&2; exit 1; }
-  started=$(sed -n 's/.*started in \([0-9.]*\)s\. Listening.*/\1/p' "$work/log")
+  grep -q "$done_line" "$work/log" || { tail -20 "$work/log" >&2; echo "run $run: no line '$done_line'" >&2; exit 1; }
+  started=$(sed -n 's/.*) started in \([0-9.]*\)s\..*/\1/p' "$work/log")
   first=$(grep -m1 'Executing http' "$work/log" | cut -c1-23 | tr ',' '.')
   first_ms=$(date -d "$first" +%s%3N)
   read -r wall user sys rss < "$work/time"
