@@ -1,6 +1,9 @@
 package io.github.ascanalyticssync;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -9,12 +12,12 @@ import java.util.Map;
 
 /**
  * The throwaway PostgreSQL of {@code .ci/postgres.sh} the ITs of the state in a database share: database and user
- * asc_sync on 127.0.0.1, port {@code ASC_TEST_PG_PORT} (55432 unless set).
+ * asc_sync on 127.0.0.1, on the port the script wrote to {@code /tmp/asc-test-postgres.port} ({@code ASC_TEST_PG_DIR}
+ * + ".port"): one the OS gave as free, or {@code ASC_TEST_PG_PORT}.
  */
 public final class Postgres {
 
-    static final String PORT = System.getenv().getOrDefault("ASC_TEST_PG_PORT", "55432");
-    static final String JDBC = "jdbc:postgresql://127.0.0.1:" + PORT + "/asc_sync";
+    private static final Path PORT_FILE = Path.of(System.getenv().getOrDefault("ASC_TEST_PG_DIR", "/tmp/asc-test-postgres") + ".port");
 
     private Postgres() {
     }
@@ -36,7 +39,7 @@ public final class Postgres {
     }
 
     public static Connection connect() throws SQLException {
-        return DriverManager.getConnection(JDBC, "asc_sync", "asc_sync");
+        return DriverManager.getConnection(jdbcUrl(), "asc_sync", "asc_sync");
     }
 
     /** Drops the tables the application keeps its ledger and state in: the next process starts from nothing. */
@@ -48,11 +51,26 @@ public final class Postgres {
 
     /** The settings that keep the application's state in this database. */
     public static Map<String, String> settings() {
-        return Map.of("asc.state.store", "jdbc", "quarkus.datasource.jdbc.url", JDBC, "quarkus.datasource.username", "asc_sync",
+        return Map.of("asc.state.store", "jdbc", "quarkus.datasource.jdbc.url", jdbcUrl(), "quarkus.datasource.username", "asc_sync",
                 "quarkus.datasource.password", "asc_sync");
     }
 
+    static String jdbcUrl() {
+        String port = System.getenv("ASC_TEST_PG_PORT");
+        try {
+            if (port == null) {
+                port = Files.readString(PORT_FILE).strip();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("No test PostgreSQL: " + PORT_FILE + " is missing (.ci/postgres.sh start writes it)", e);
+        }
+        return "jdbc:postgresql://127.0.0.1:" + port + "/asc_sync";
+    }
+
     private static boolean up() {
+        if (System.getenv("ASC_TEST_PG_PORT") == null && !Files.exists(PORT_FILE)) {
+            return false;
+        }
         try (Connection c = connect()) {
             return true;
         } catch (SQLException e) {
