@@ -83,9 +83,14 @@ public final class SecretsLogFilter implements Filter {
                 out = out.replace(secret, MASK);
             }
         }
-        out = SECRET_TEXT.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK));
-        out = JWT.matcher(out).replaceAll(MASK);
-        return PEM.matcher(out).replaceAll(MASK);
+        // each pattern only where its literal part occurs: most lines hold none, and every log line passes here
+        if (out.indexOf('=') >= 0 || out.indexOf(':') >= 0) {
+            out = SECRET_TEXT.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK));
+        }
+        if (out.contains("eyJ")) {
+            out = JWT.matcher(out).replaceAll(MASK);
+        }
+        return out.contains("-----BEGIN ") ? PEM.matcher(out).replaceAll(MASK) : out;
     }
 
     /** The exception as it is when no message in its chain holds a secret; otherwise a copy with the messages masked. */
