@@ -46,12 +46,16 @@ public final class LocalDisk {
     /** The one sentence for a write to {@code folder} (the value of {@code setting}) that failed. */
     public static WriteFailed writeFailed(Path folder, String setting, IOException e) {
         String where = folder.toAbsolutePath().toString();
-        String sentence = isFull(e)
-                ? "No space left on device in " + where + " (" + setting + "): free space there, or set " + setting + " to a folder on a"
-                        + " larger disk; what was not written is left for the next sync"
+        String sentence = isFull(e) ? full(folder, setting)
                 : "Cannot write to " + where + " (" + setting + "): " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": "
                         + e.getMessage()) + "; give this process write access there, or set " + setting + " to another folder";
         return new WriteFailed(where, sentence, e);
+    }
+
+    /** The one sentence for {@code folder} (the value of {@code setting}) found full. */
+    public static String full(Path folder, String setting) {
+        return "No space left on device in " + folder.toAbsolutePath() + " (" + setting + "): free space there, or set " + setting
+                + " to a folder on a larger disk; what was not written is left for the next sync";
     }
 
     /** Records that the folder of a setting cannot be written; true the first time in this sync (say it then, only then). */

@@ -265,8 +265,7 @@ public class RunTally {
         String whose = (appId == null ? "" : " for app " + appId) + (key == null ? "" : keys.key(key).label());
         if (e instanceof LocalDisk.WriteFailed || LocalDisk.isFull(e)) {
             // this host's disk, not App Store Connect: said once per folder and sync, then only counted
-            String sentence = e instanceof LocalDisk.WriteFailed ? e.getMessage() : LocalDisk.writeFailed(config.state().dir(), "asc.state.dir",
-                    new java.io.IOException("No space left on device")).getMessage();
+            String sentence = e instanceof LocalDisk.WriteFailed ? e.getMessage() : LocalDisk.full(config.state().dir(), "asc.state.dir");
             if (LocalDisk.firstTime("asc.state.dir", sentence)) {
                 problems.add(sentence);
                 LOG.error(sentence);
@@ -323,8 +322,7 @@ public class RunTally {
                     || (e.getCause() != null && String.valueOf(e.getCause()).contains(config.state().dir().toAbsolutePath().toString()));
             String setting = ledger ? "asc.state.dir" : "local".equals(destination) ? "asc.destinations.local.path" : "its folder";
             error = ledger || "local".equals(destination)
-                    ? "destination " + destination + ": " + LocalDisk.writeFailed(ledger ? config.state().dir() : config.destinations().local().path(),
-                            setting, new java.io.IOException("No space left on device")).getMessage()
+                    ? "destination " + destination + ": " + LocalDisk.full(ledger ? config.state().dir() : config.destinations().local().path(), setting)
                     : "destination " + destination + ": no space left on device in its folder (" + error + "); free space there; what it lacks"
                             + " goes there on the next sync";
             lastErrors.put(destination, error);

@@ -224,8 +224,7 @@ public class SyncRun {
             status.save(s);
             return true;
         } catch (RuntimeException e) {
-            String sentence = LocalDisk.isFull(e) ? LocalDisk.writeFailed(config.state().dir(), "asc.state.dir",
-                    new java.io.IOException("No space left on device")).getMessage() : String.valueOf(e.getMessage());
+            String sentence = LocalDisk.isFull(e) ? LocalDisk.full(config.state().dir(), "asc.state.dir") : String.valueOf(e.getMessage());
             if (LocalDisk.firstTime("asc.state.dir", sentence)) {
                 LOG.error(sentence);
             }
