@@ -47,8 +47,7 @@ public final class KeySettings {
                 return prefix() + setting;
             }
             return switch (setting) {
-                case "app-ids", "exclude-app-ids", "read-only" -> "asc.sync." + setting;
-                case "rate-limit.calls-per-window" -> "asc.sync.rate-limit.calls-per-window";
+                case "app-ids", "exclude-app-ids", "read-only", "rate-limit.calls-per-window" -> "asc.sync." + setting;
                 default -> "asc.api." + setting;
             };
         }
