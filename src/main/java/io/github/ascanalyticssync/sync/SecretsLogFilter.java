@@ -45,6 +45,9 @@ public final class SecretsLogFilter implements Filter {
     private static final Pattern JWT = Pattern.compile("eyJ[\\w-]{5,}\\.[\\w-]{5,}\\.[\\w-]{5,}");
     private static final Pattern PEM = Pattern.compile("-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(-----END [A-Z ]*PRIVATE KEY-----|$)", Pattern.DOTALL);
 
+    /** For text shown elsewhere than in a log line: a destination's last error in the health checks and /status. */
+    private static final SecretsLogFilter SHOWN = new SecretsLogFilter();
+
     private volatile List<String> secrets;
     private volatile Config secretsOf;
     private final ThreadLocal<Boolean> inside = new ThreadLocal<>();
@@ -70,6 +73,11 @@ public final class SecretsLogFilter implements Filter {
             record.setThrown(masked(thrown));
         }
         return true;
+    }
+
+    /** The text with every secret replaced, as in a log line. */
+    static String masked(String text) {
+        return SHOWN.mask(text);
     }
 
     /** The text with every secret replaced. */

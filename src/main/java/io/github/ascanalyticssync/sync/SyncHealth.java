@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -33,7 +32,6 @@ import io.github.ascanalyticssync.api.ApiKeys;
 @ApplicationScoped
 public class SyncHealth {
 
-    private static final Pattern SECRETS = Pattern.compile("(?i)(X-Amz-Signature|X-Amz-Credential|password|secret|token)=[^&\\s]*");
 
     /** Since when a destination fails (cleared by a sync in which it failed nothing), and its last error. */
     record Failure(Instant since, String lastError) {
@@ -48,7 +46,7 @@ public class SyncHealth {
         lastDelivery.put(destination, Instant.now());
     }
 
-    /** An error in one line, without credentials or URL signatures: the message of its deepest cause that has one. */
+    /** An error in one line, its secrets masked as in the logs (SecretsLogFilter): the message of its deepest cause that has one. */
     String describe(Throwable e) {
         if (e == null) {
             return "failed";
@@ -60,7 +58,7 @@ public class SyncHealth {
             }
         }
         String text = shown.getMessage() == null ? shown.getClass().getSimpleName() : shown.getMessage();
-        return SECRETS.matcher(text).replaceAll("$1=***");
+        return SecretsLogFilter.masked(text);
     }
 
     void failed(String destination, Exception e) {

@@ -37,6 +37,13 @@ class SecretsLogFilterTest {
     }
 
     @Test
+    void aDestinationsLastErrorAsHealthAndStatusShowItIsMaskedLikeALogLine() {
+        Exception e = new RuntimeException("delivery failed", new java.io.IOException(
+                "Authorization: Bearer eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJ4In0.c2lnbmF0dXJl rejected for sftp://host?password=hunter2"));
+        assertEquals("Authorization: xxxxxx rejected for sftp://host?password=xxxxxx", new SyncHealth().describe(e));
+    }
+
+    @Test
     void linesWithoutSecretsStayAsTheyAre() {
         String progress = "Progress app 9898727089: 116 report(s); instances 463 of 463; segments 885 of 885";
         assertSame(progress, filter.mask(progress));
