@@ -45,16 +45,18 @@ public final class SecretsLogFilter implements Filter {
     private static final Pattern JWT = Pattern.compile("eyJ[\\w-]{5,}\\.[\\w-]{5,}\\.[\\w-]{5,}");
     private static final Pattern PEM = Pattern.compile("-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(-----END [A-Z ]*PRIVATE KEY-----|$)", Pattern.DOTALL);
 
-    /** For text shown elsewhere than in a log line: a destination's last error in the health checks and /status. */
-    private static final SecretsLogFilter SHOWN = new SecretsLogFilter();
-
-    private volatile List<String> secrets;
-    private volatile Config secretsOf;
-    private final ThreadLocal<Boolean> inside = new ThreadLocal<>();
+    /**
+     * The configured secrets, read once per configuration and shared by every use in the process: the log filter of
+     * each handler, and the text shown elsewhere than in a log line (a destination's last error in the health checks
+     * and /status).
+     */
+    private static volatile List<String> secrets;
+    private static volatile Config secretsOf;
+    private static final ThreadLocal<Boolean> INSIDE = new ThreadLocal<>();
 
     @Override
     public boolean isLoggable(LogRecord record) {
-        if (Boolean.TRUE.equals(inside.get())) {
+        if (Boolean.TRUE.equals(INSIDE.get())) {
             return true; // a line logged while the secrets are read (by the configuration itself)
         }
         Throwable thrown = record.getThrown();
@@ -75,13 +77,8 @@ public final class SecretsLogFilter implements Filter {
         return true;
     }
 
-    /** The text with every secret replaced, as in a log line. */
-    static String masked(String text) {
-        return SHOWN.mask(text);
-    }
-
-    /** The text with every secret replaced. */
-    String mask(String text) {
+    /** The text with every secret replaced: a log line, or an error shown by the health checks and /status. */
+    static String mask(String text) {
         if (text == null || text.isEmpty()) {
             return text;
         }
@@ -131,21 +128,21 @@ public final class SecretsLogFilter implements Filter {
     }
 
     /** The configured secret values, longest first (read again whenever the configuration is another one: a restart in tests). */
-    private List<String> secrets() {
-        inside.set(true);
+    private static List<String> secrets() {
+        INSIDE.set(true);
         Config config;
         try {
             config = ConfigProvider.getConfig();
         } catch (RuntimeException e) {
             return List.of(); // the configuration is not ready yet: the patterns still apply
         } finally {
-            inside.remove();
+            INSIDE.remove();
         }
         List<String> s = secrets;
         if (s != null && config == secretsOf) {
             return s;
         }
-        inside.set(true);
+        INSIDE.set(true);
         try {
             List<String> found = new ArrayList<>();
             for (String name : config.getPropertyNames()) {
@@ -161,7 +158,7 @@ public final class SecretsLogFilter implements Filter {
         } catch (RuntimeException e) {
             return List.of(); // the configuration is not ready yet: the patterns still apply, the values on the next line
         } finally {
-            inside.remove();
+            INSIDE.remove();
         }
         secrets = s;
         secretsOf = config;

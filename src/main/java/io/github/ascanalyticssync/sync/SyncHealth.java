@@ -32,7 +32,6 @@ import io.github.ascanalyticssync.api.ApiKeys;
 @ApplicationScoped
 public class SyncHealth {
 
-
     /** Since when a destination fails (cleared by a sync in which it failed nothing), and its last error. */
     record Failure(Instant since, String lastError) {
     }
@@ -58,7 +57,7 @@ public class SyncHealth {
             }
         }
         String text = shown.getMessage() == null ? shown.getClass().getSimpleName() : shown.getMessage();
-        return SecretsLogFilter.masked(text);
+        return SecretsLogFilter.mask(text);
     }
 
     void failed(String destination, Exception e) {

@@ -14,24 +14,22 @@ import org.junit.jupiter.api.Test;
  */
 class SecretsLogFilterTest {
 
-    private final SecretsLogFilter filter = new SecretsLogFilter();
-
     @Test
     void uriAndHeaderParametersAreMasked() {
         assertEquals("aws2-s3://bucket?accessKey=xxxxxx&secretKey=xxxxxx&region=eu-west-1",
-                filter.mask("aws2-s3://bucket?accessKey=AKIAEXAMPLE&secretKey=wJalrXUtnFEMI&region=eu-west-1"));
+                SecretsLogFilter.mask("aws2-s3://bucket?accessKey=AKIAEXAMPLE&secretKey=wJalrXUtnFEMI&region=eu-west-1"));
         assertEquals("GET https://storage.example/seg.gz?X-Amz-Date=20261130&X-Amz-Signature=xxxxxx",
-                filter.mask("GET https://storage.example/seg.gz?X-Amz-Date=20261130&X-Amz-Signature=0f1e2d3c4b5a"));
-        assertEquals("Authorization: xxxxxx", filter.mask("Authorization: Bearer abc.def.ghi"));
-        assertEquals("sftp://host:22/in?password=xxxxxx", filter.mask("sftp://host:22/in?password=RAW(p@ss&word)"));
+                SecretsLogFilter.mask("GET https://storage.example/seg.gz?X-Amz-Date=20261130&X-Amz-Signature=0f1e2d3c4b5a"));
+        assertEquals("Authorization: xxxxxx", SecretsLogFilter.mask("Authorization: Bearer abc.def.ghi"));
+        assertEquals("sftp://host:22/in?password=xxxxxx", SecretsLogFilter.mask("sftp://host:22/in?password=RAW(p@ss&word)"));
     }
 
     @Test
     void aTokenAndKeyMaterialAreMaskedWhereverTheyStand() {
         String jwt = "eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJ4In0.c2lnbmF0dXJl";
-        assertEquals("issued xxxxxx for the key", filter.mask("issued " + jwt + " for the key"));
+        assertEquals("issued xxxxxx for the key", SecretsLogFilter.mask("issued " + jwt + " for the key"));
         String pem = "-----BEGIN PRIVATE KEY-----\nMIGTAgEAMBMGByqGSM49AgEGCCqGSM49\n-----END PRIVATE KEY-----";
-        String masked = filter.mask("key read: " + pem + " done");
+        String masked = SecretsLogFilter.mask("key read: " + pem + " done");
         assertFalse(masked.contains("MIGTAgEA"), masked);
         assertTrue(masked.startsWith("key read: xxxxxx"), masked);
     }
@@ -46,9 +44,9 @@ class SecretsLogFilterTest {
     @Test
     void linesWithoutSecretsStayAsTheyAre() {
         String progress = "Progress app 9898727089: 116 report(s); instances 463 of 463; segments 885 of 885";
-        assertSame(progress, filter.mask(progress));
+        assertSame(progress, SecretsLogFilter.mask(progress));
         String path = "Wrote app_id=1/report=app-downloads-standard/granularity=DAILY/processing_date=2026-11-29/s.tsv.gz";
-        assertEquals(path, filter.mask(path));
-        assertEquals("Quota: 3,500 calls per hour, 12 left", filter.mask("Quota: 3,500 calls per hour, 12 left"));
+        assertEquals(path, SecretsLogFilter.mask(path));
+        assertEquals("Quota: 3,500 calls per hour, 12 left", SecretsLogFilter.mask("Quota: 3,500 calls per hour, 12 left"));
     }
 }
