@@ -50,7 +50,7 @@ sync_args=(-Dquarkus.profile=dev -Dasc.simulator.enabled=false -Dasc.api.base-ur
 if [ -n "$floor" ]; then
   [ -f bench/floor/target/quarkus-app/quarkus-run.jar ] || (cd bench/floor && mvn -B -q package -DskipTests)
   app=bench/floor/target/quarkus-app
-  sync_args=(-Dfloor.api-url="$sim_api" -Dcamel.main.routes-include-pattern=file:bench/floor/routes/*.yaml '-Dquarkus.log.category."org.apache.camel.component.http.HttpProducer".level=DEBUG')
+  sync_args=(-Dfloor.api-url="$sim_api" '-Dquarkus.log.category."org.apache.camel.component.http.HttpProducer".level=DEBUG')
   done_line='first API call answered'
 else
   done_line='Sync finished.*: 0 new segment'
