@@ -59,7 +59,7 @@ public final class ApiError extends RuntimeException {
     }
 
     static ApiError parameterIllegal(String parameter) {
-        return new ApiError(400, "PARAMETER_ERROR.ILLEGAL", "A parameter was provided that is not allowed for this request",
+        return new ApiError(400, "PARAMETER_ERROR.ILLEGAL", "A given parameter is not allowed for this request",
                 "The parameter '" + parameter + "' can not be used with this request", Map.of("parameter", parameter));
     }
 

@@ -1,5 +1,6 @@
 package io.github.ascanalyticssync.simulator;
 
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -198,8 +199,10 @@ public class ApiRoutes {
         log.call(endpoint, status, keyId);
         ctx.queryParams().names().stream().filter(n -> n.startsWith("filter[")).forEach(n -> log.filter(endpoint, n));
         ctx.response().setStatusCode(status);
-        // the simulated clock's time (the real time unless it was set), as Apple's servers announce theirs
-        ctx.response().putHeader("Date", IMF_FIXDATE.format(clock.now()));
+        // the simulated clock's time (the real time unless it was set), as Apple's servers announce theirs; or the
+        // wall clock (asc.simulator.data.date-header=real)
+        Instant date = config.data().dateHeader() == SimulatorConfig.Data.DateHeader.REAL ? Instant.now() : clock.now();
+        ctx.response().putHeader("Date", IMF_FIXDATE.format(date));
         if (body == null) {
             ctx.response().end();
         } else {
@@ -433,9 +436,7 @@ public class ApiRoutes {
         Set<String> reportFields = call.fields(REPORTS, REPORT_FIELDS);
         int limit = call.limit("limit[reports]", config.paging().defaultIncludedLimit(), config.paging().maxIncludedLimit());
         if (include.isEmpty()) {
-            if (call.has("limit[reports]")) {
-                throw ApiError.parameterInvalid("limit[reports]", "The parameter 'limit[reports]' can only be used with 'include=reports'");
-            }
+            // as Apple: limit[reports] without include=reports is accepted and has no effect
             return null;
         }
         return new Inclusion(reportFields, limit);

@@ -152,6 +152,24 @@ public interface SimulatorConfig {
         Optional<LocalDate> today();
 
         /**
+         * What the {@code Date} header of every API response says: {@code simulated} (the simulated clock) or
+         * {@code real} (this machine's clock). Apple's header is the time of its servers; without {@link #today()}
+         * the simulated clock is the real time, so both agree. With a set clock the simulator stands for Apple at
+         * that moment, and clients date processing days by this header (the sync's idea of "today" and of the
+         * hour follows it), so {@code simulated} is the default: a simulated day stays coherent for the client.
+         * {@code real} keeps the header on the wall clock whatever the simulated date, for clients that compare
+         * it with their own clock.
+         */
+        @WithDefault("simulated")
+        DateHeader dateHeader();
+
+        /** See {@link #dateHeader()}. */
+        enum DateHeader {
+            SIMULATED,
+            REAL
+        }
+
+        /**
          * UTC hours at which the instances of a processing date appear, each instance at one of them drawn from the
          * seed: hours and ranges, comma-separated ({@code 0-23}, {@code 4-9,18}). UNCONFIRMED.
          */
@@ -172,8 +190,12 @@ public interface SimulatorConfig {
         @WithDefault("3")
         int maxSegmentsPerInstance();
 
-        /** Share of instances that have no segment at all. */
-        @WithDefault("0.05")
+        /**
+         * Share of instances that have no segment at all. Apple documents at least one segment per instance (the
+         * OpenAPI spec's segments relationship and every observed instance), so none by default; a share above 0
+         * makes the malformed case for tests of a client's robustness.
+         */
+        @WithDefault("0")
         double emptyInstanceRatio();
 
         /** Average data rows in one segment (varies +-50%, some segments hold only the header). */

