@@ -136,6 +136,35 @@ class DeploymentsIT {
         });
     }
 
+    /**
+     * The CronJob on the Java 25 image (Dockerfile.jvm25, a Temurin 25 JRE): run by the Temurin 25 JDK of the project's
+     * machines (/usr/lib/jvm/temurin-25-*), or the one JAVA25_HOME names.
+     */
+    @Test
+    void theCronJobRunsOnTheJava25Image() throws Exception {
+        Path java25 = java25();
+        List<Map<String, Object>> docs = rendered("overlays/cronjob");
+        ContainerRun.Container container = ContainerRun.container(docs, ContainerRun.only(docs, "CronJob"));
+        Pod pod = start("Dockerfile.jvm25", java25, container, "asc-analytics-sync-29170218-j25qx", Map.of());
+        withLogsOnFailure(() -> {
+            assertTrue(pod.process().process().waitFor(240, TimeUnit.SECONDS), "the run ends:\n" + pod.process().output());
+            assertEquals(0, pod.process().process().exitValue(), pod.process().output());
+            // the JSON log names the launcher of the process: the entry point's java, found on the PATH
+            assertTrue(pod.process().output().contains("\"processName\":\"" + java25.resolve("bin/java") + "\""), "Java 25 ran it");
+            assertDelivered(pod);
+        });
+    }
+
+    static Path java25() throws Exception {
+        if (System.getenv("JAVA25_HOME") != null) {
+            return Path.of(System.getenv("JAVA25_HOME"));
+        }
+        try (Stream<Path> jvms = Files.list(Path.of("/usr/lib/jvm"))) {
+            return jvms.filter(p -> p.getFileName().toString().matches("temurin-25.*") && Files.isExecutable(p.resolve("bin/java"))).findFirst()
+                    .orElseThrow(() -> new AssertionError("Dockerfile.jvm25 runs on Java 25: no /usr/lib/jvm/temurin-25-*; set JAVA25_HOME"));
+        }
+    }
+
     @Test
     void theServiceIsReadyAndReportsAFinishedSync() throws Exception {
         List<Map<String, Object>> docs = rendered("overlays/service");
@@ -218,7 +247,12 @@ class DeploymentsIT {
 
     /** Lays out the image and the container's mounts in a root of its own and starts it with the settings on top. */
     Pod start(ContainerRun.Container container, String name, Map<String, String> more) throws Exception {
-        ContainerRun.Image image = ContainerRun.image(ContainerRun.PROJECT.resolve("src/main/docker/Dockerfile.jvm"));
+        return start("Dockerfile.jvm", Path.of(System.getProperty("java.home")), container, name, more);
+    }
+
+    /** The same, on the image of another Dockerfile (src/main/docker) with the JVM its base image has. */
+    Pod start(String dockerfile, Path javaHome, ContainerRun.Container container, String name, Map<String, String> more) throws Exception {
+        ContainerRun.Image image = ContainerRun.image(ContainerRun.PROJECT.resolve("src/main/docker").resolve(dockerfile));
         ContainerRun.Root root = ContainerRun.Root.of(Files.createDirectories(work.resolve(name).resolve("root")), image, container);
         String bucket = setting(container, root, "camel.kamelet.aws-s3-sink.s3.bucketNameOrArn", "ASC_S3_BUCKET");
         if (!S3TestResource.blobs.getBlobStore().containerExists(bucket)) {
@@ -231,7 +265,7 @@ class DeploymentsIT {
                 simulatorUrls.storage(), "ASC_S3_OVERRIDE_ENDPOINT", "true", "ASC_S3_ENDPOINT", s3Endpoint, "ASC_S3_PATH_STYLE", "true",
                 "AWS_REQUEST_CHECKSUM_CALCULATION", "WHEN_REQUIRED", "AWS_RESPONSE_CHECKSUM_VALIDATION", "WHEN_REQUIRED", "QUARKUS_HTTP_PORT", "0"));
         env.putAll(more);
-        AppProcess.Running running = ContainerRun.start(Path.of(System.getProperty("java.home")), image, container, root, name, env);
+        AppProcess.Running running = ContainerRun.start(javaHome, image, container, root, name, env);
         processes.add(running);
         return new Pod(name, root, running, container);
     }
