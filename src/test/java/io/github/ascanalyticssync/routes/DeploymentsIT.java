@@ -194,14 +194,14 @@ class DeploymentsIT {
         Pod a = start(container, "asc-analytics-sync-clustered-5f8d9c7b6-a1b2c", locks);
         Pod b = start(container, "asc-analytics-sync-clustered-5f8d9c7b6-d3e4f", locks);
         withLogsOnFailure(() -> {
-            await("every shard led", Duration.ofSeconds(180), () -> union(shardsLed(a), shardsLed(b)).size() == shards);
+            await("every shard led", Duration.ofSeconds(180), () -> running(a, b) && union(shardsLed(a), shardsLed(b)).size() == shards);
             Set<Integer> both = new TreeSet<>(shardsLed(a));
             both.retainAll(shardsLed(b));
             assertEquals(Set.of(), both, "no shard led by both replicas: a " + shardsLed(a) + ", b " + shardsLed(b));
             assertFalse(shardsLed(a).isEmpty() || shardsLed(b).isEmpty(), "both replicas lead shards: a " + shardsLed(a) + ", b " + shardsLed(b));
 
             Map<String, JsonNode> expected = expected();
-            await("every segment in S3", Duration.ofSeconds(180), () -> objects(a).size() >= expected.size());
+            await("every segment in S3", Duration.ofSeconds(180), () -> running(a, b) && objects(a).size() >= expected.size());
             await("each replica's syncs finished", Duration.ofSeconds(60), () -> !syncing(a) && !syncing(b));
             Map<String, String> objects = objects(a);
             assertEquals(expected.keySet(), objects.keySet());
@@ -292,6 +292,7 @@ class DeploymentsIT {
         int port = Integer.parseInt(awaitMatch(pod, LISTENING, 180).group(1));
         JsonNode[] ready = new JsonNode[1];
         await("ready, with a finished sync", Duration.ofSeconds(240), () -> {
+            running(pod);
             ready[0] = getJson("http://127.0.0.1:" + port + "/q/health/ready");
             return ready[0] != null && ready[0].toString().contains("\"lastSync\"");
         });
@@ -408,6 +409,16 @@ class DeploymentsIT {
             }
             Thread.sleep(200);
         }
+    }
+
+    /** True while every replica runs; a replica that ended fails the wait at once, with its output. */
+    static boolean running(Pod... pods) {
+        for (Pod p : pods) {
+            if (!p.process().process().isAlive()) {
+                throw new AssertionError(p.name() + " ended (exit " + p.process().process().exitValue() + "):\n" + p.process().output());
+            }
+        }
+        return true;
     }
 
     static Set<Integer> shardsLed(Pod p) {
