@@ -13,10 +13,10 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 /** A real S3 API in the test JVM: S3Proxy on jclouds' in-memory blob store, AWS V4 auth, path-style. */
 public class S3TestResource implements QuarkusTestResourceLifecycleManager {
 
-    static final String ACCESS_KEY = "test-access";
+    public static final String ACCESS_KEY = "test-access";
     /** A canary: never in a log. With the characters that break an endpoint URI unless Camel keeps the value raw. */
-    static final String SECRET_KEY = "s3-secret+canary/7Qx";
-    static BlobStoreContext blobs;
+    public static final String SECRET_KEY = "s3-secret+canary/7Qx";
+    public static BlobStoreContext blobs;
     private S3Proxy proxy;
 
     @Override
