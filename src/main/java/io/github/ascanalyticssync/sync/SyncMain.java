@@ -7,25 +7,24 @@ import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.apache.camel.quarkus.main.CamelMainApplication;
 import org.jboss.logging.Logger;
 
-import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.PreventFurtherStepsException;
 import io.quarkus.runtime.Quarkus;
-import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import io.smallrye.config.ConfigValidationException;
 
 /**
- * The application's main: Quarkus' own, except how a start that failed ends. A value of the wrong type
+ * The application's main: Camel Quarkus' own (Camel Main runs the routes), except how a start that failed ends. A value of the wrong type
  * ({@code asc.sync.mode=oneshot}, {@code asc.sync.interval=abc}) fails Quarkus' configuration check before any of the
  * application's code runs; Quarkus would print its multi-line report and exit 1, the code of a sync that did not
  * deliver everything. Here it is one ERROR line per wrong value, naming the setting, its variable and what it expects,
  * and exit 2 like every other configuration error.
  */
 @QuarkusMain
-public class SyncMain implements QuarkusApplication {
+public class SyncMain extends CamelMainApplication {
 
     private static final Logger LOG = Logger.getLogger(SyncMain.class);
 
@@ -37,12 +36,6 @@ public class SyncMain implements QuarkusApplication {
 
     public static void main(String... args) {
         Quarkus.run(SyncMain.class, SyncMain::exit, args);
-    }
-
-    @Override
-    public int run(String... args) {
-        Quarkus.waitForExit();
-        return ApplicationLifecycleManager.getExitCode();
     }
 
     /** Quarkus' default exit, except for a start that failed: its sentence, then exit 2 for a configuration error. */
@@ -57,8 +50,10 @@ public class SyncMain implements QuarkusApplication {
     private static int failed(Throwable failure, int code) {
         ConfigValidationException invalid = find(failure, ConfigValidationException.class);
         if (invalid != null) {
+            // before the logging is configured: the line in the log's format, written here
             for (int i = 0; i < invalid.getProblemCount(); i++) {
-                line(sentence(invalid.getProblem(i).getMessage()));
+                System.err.println(java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS"))
+                        + " ERROR [io.git.asc.syn.SyncMain] (main) " + sentence(invalid.getProblem(i).getMessage()));
             }
             LOG.debug("The configuration check failed", failure);
             return 2;
