@@ -7,24 +7,24 @@ import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.apache.camel.quarkus.main.CamelMainApplication;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.PreventFurtherStepsException;
 import io.quarkus.runtime.Quarkus;
-import io.quarkus.runtime.annotations.QuarkusMain;
+import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import io.smallrye.config.ConfigValidationException;
 
 /**
- * The application's main: Camel Quarkus' own (Camel Main runs the routes), except how a start that failed ends. A value of the wrong type
+ * The application's main: Quarkus' own, except how a start that failed ends. A value of the wrong type
  * ({@code asc.sync.mode=oneshot}, {@code asc.sync.interval=abc}) fails Quarkus' configuration check before any of the
  * application's code runs; Quarkus would print its multi-line report and exit 1, the code of a sync that did not
  * deliver everything. Here it is one ERROR line per wrong value, naming the setting, its variable and what it expects,
  * and exit 2 like every other configuration error.
  */
-@QuarkusMain
-public class SyncMain extends CamelMainApplication {
+// the jar's entry point through quarkus.package.main-class, not @QuarkusMain: with a @QuarkusMain, Camel Quarkus would
+// not start Camel by itself, in the tests either
+public final class SyncMain {
 
     private static final Logger LOG = Logger.getLogger(SyncMain.class);
 
@@ -34,8 +34,12 @@ public class SyncMain extends CamelMainApplication {
     private static final Pattern ENUM = Pattern.compile("allowed values: (.*)");
     private static final Pattern ALIAS = Pattern.compile("\\$\\{(ASC_[A-Z0-9_]+)");
 
+    private SyncMain() {
+    }
+
+    /** Quarkus' run, with no application class (Camel Quarkus starts Camel Main), and this exit. */
     public static void main(String... args) {
-        Quarkus.run(SyncMain.class, SyncMain::exit, args);
+        Quarkus.run((Class<? extends QuarkusApplication>) null, SyncMain::exit, args);
     }
 
     /** Quarkus' default exit, except for a start that failed: its sentence, then exit 2 for a configuration error. */
