@@ -105,6 +105,25 @@ public final class AppProcess {
     }
 
     public static Running start(List<String> jvmArgs, Map<String, String> properties, Path workDir) throws IOException {
+        return start(jvmArgs, properties, null, workDir);
+    }
+
+    /**
+     * Runs the application in workDir with these environment variables (as a user exports them; the ASC_ variables of
+     * this process are not passed on) and these system properties, until it exits.
+     */
+    public static Result runWithEnvironment(Map<String, String> environment, Map<String, String> properties, Path workDir, long timeoutSeconds)
+            throws IOException, InterruptedException {
+        Running running = start(List.of("-Xmx256m"), properties, environment, workDir);
+        if (!running.process().waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            running.process().destroyForcibly().waitFor();
+            throw new AssertionError("The application did not exit within " + timeoutSeconds + " s; its output:\n" + running.output());
+        }
+        return new Result(running.process().exitValue(), running.output());
+    }
+
+    private static Running start(List<String> jvmArgs, Map<String, String> properties, Map<String, String> environment, Path workDir)
+            throws IOException {
         Path jar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
         if (!Files.exists(jar)) {
             throw new IllegalStateException("Package the application first (mvn verify builds it before the *IT tests): " + jar);
@@ -125,7 +144,12 @@ public final class AppProcess {
         command.add(jar.toString());
         Files.createDirectories(workDir);
         Path log = workDir.resolve("process.log");
-        Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        if (environment != null) {
+            builder.environment().keySet().removeIf(name -> name.startsWith("ASC_"));
+            builder.environment().putAll(environment);
+        }
+        Process process = builder.start();
         return new Running(process, log);
     }
 }

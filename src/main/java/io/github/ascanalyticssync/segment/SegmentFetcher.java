@@ -51,7 +51,7 @@ public class SegmentFetcher {
         }
         Path stateDir = config.state().dir();
         this.downloader = new SegmentDownloader(stateDir.resolve("staging"), config.sync().download().allowedHosts(), simulatorStorage,
-                config.api().connectTimeout(), config.sync().download().readTimeout());
+                config.sync().download().connectTimeout(), config.sync().download().readTimeout());
         this.facts = state.shared() ? inState(state) : inFolder(stateDir.resolve("segments"));
         this.run = run;
     }

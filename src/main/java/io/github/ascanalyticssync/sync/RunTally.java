@@ -72,6 +72,9 @@ public class RunTally {
     private final Set<String> listedInstances = ConcurrentHashMap.newKeySet();
     private volatile boolean walkFailed;
 
+    /** The first call for an app: its report requests. */
+    private static final String APP_REQUESTS = "GET /v1/apps/{id}/analyticsReportRequests";
+
     void reset() {
         progress.reset();
         problems.clear();
@@ -278,6 +281,17 @@ public class RunTally {
                 || refusal.status() == 403 && refusal.endpoint() != null && refusal.endpoint().startsWith("GET "))) {
             // the key itself is refused (revoked, or without access): its other apps are reported without calling in vain
             keys.refuse(key, refusal.getMessage());
+        }
+        KeySettings.Key k = appId != null && e instanceof AppStoreConnectException missing && missing.status() == 404
+                && APP_REQUESTS.equals(missing.endpoint()) ? keys.key(key == null ? KeySettings.DEFAULT : key) : null;
+        if (k != null && k.appIds().contains(String.valueOf(appId))) {
+            // a configured app's first call: the app id itself is wrong, a mistake of the configuration that no retry mends
+            String sentence = "app " + appId + k.label() + " does not exist or this key cannot see it (App Store Connect answered 404 to"
+                    + " its report requests): check " + k.setting("app-ids") + (k.isDefault() ? " (ASC_APP_IDS)" : "")
+                    + "; an app id is the app's numeric Apple ID (App Store Connect, App Information), not its bundle id";
+            problems.add(sentence);
+            LOG.error(sentence);
+            return;
         }
         problems.add(where + whose + ": " + (e == null ? "failed" : e.getMessage()));
         LOG.errorf("%s failed after its retries%s, left for the next sync: %s", where, whose, e == null ? "" : e.getMessage());

@@ -43,7 +43,9 @@ public final class SecretsLogFilter implements Filter {
             + "|sasl[.-]?jaas[.-]?config|token|x-amz-signature|x-amz-credential|x-amz-security-token|signature|authorization)"
             + "\\s*[=:]\\s*)(RAW\\([^)]*\\)|Bearer\\s+\\S+|\"[^\"]*\"|[^&\\s,;\"')\\]}]+)");
     private static final Pattern JWT = Pattern.compile("eyJ[\\w-]{5,}\\.[\\w-]{5,}\\.[\\w-]{5,}");
-    private static final Pattern PEM = Pattern.compile("-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(-----END [A-Z ]*PRIVATE KEY-----|$)", Pattern.DOTALL);
+    /** A PEM private key: its BEGIN line followed by key material (a sentence that names the BEGIN line is not one). */
+    private static final Pattern PEM = Pattern.compile("-----BEGIN [A-Z ]*PRIVATE KEY-----(?=(?:\\s|\\\\n)*(?:[A-Za-z-]+:[^\\n]*(?:\\n|\\\\n))*"
+            + "(?:\\s|\\\\n)*[A-Za-z0-9+/=]{16}).*?(-----END [A-Z ]*PRIVATE KEY-----|$)", Pattern.DOTALL);
 
     /**
      * The configured secrets, read once per configuration and shared by every use in the process: the log filter of

@@ -101,12 +101,7 @@ public interface SyncConfig {
         /** A token is replaced this long before it expires. */
         @WithDefault("PT1M")
         Duration tokenRefreshMargin();
-
-        @WithDefault("PT10S")
-        Duration connectTimeout();
-
-        @WithDefault("PT60S")
-        Duration requestTimeout();
+        // the API calls' timeouts are Camel HTTP's: camel.component.http(s).connect-timeout and .response-timeout
     }
 
     interface Sync {
@@ -251,6 +246,11 @@ public interface SyncConfig {
         @WithDefault("3")
         int retries();
 
+        /** How long a segment download may take to connect to the storage. */
+        @WithDefault("PT10S")
+        Duration connectTimeout();
+
+        /** How long a segment download may wait for the next bytes. */
         @WithDefault("PT30S")
         Duration readTimeout();
 

@@ -21,8 +21,16 @@ import io.smallrye.config.ConfigMappings;
  * instead of being ignored. SmallRye's own check ({@code smallrye.config.mapping.validate-unknown}) stays off because
  * the destinations' settings ({@code asc.destinations.<name>.*}) are free-form keys the routes read; this check knows
  * them. The known keys are those of the config mappings, read from the mappings themselves, so a new setting needs no
- * change here. Only the sources that name keys with dots are checked (application.properties files and system
- * properties, and environment variables written with dots): an {@code ASC_...} variable maps to a key ambiguously.
+ * change here. Checked: application.properties files, system properties, environment variables written with dots, and
+ * {@code ASC_...} environment variables.
+ *
+ * <p>
+ * An {@code ASC_...} variable is accepted when application.properties reads it ({@code ${ASC_ISSUER_ID:}} anywhere in a
+ * value: the aliases, read from the files themselves, not from a list kept here) or when it is the environment name of
+ * a known setting ({@code ASC_SYNC_MODE} for {@code asc.sync.mode}, {@code ASC_KEYS_TEAM_A_KEY_ID} for
+ * {@code asc.keys.team-a.key-id}, {@code ASC_DESTINATIONS_<NAME>_<SETTING>} for a destination's own key). Not ours, so
+ * not checked: {@code ASC_TEST_*} and {@code ASC_IT_*} (the tests' and CI's), and Kubernetes' service links
+ * ({@code ASC_ANALYTICS_SYNC_SERVICE_HOST}, {@code ..._PORT_8080_TCP}, ...).
  */
 final class UnknownSettings {
 
@@ -41,13 +49,27 @@ final class UnknownSettings {
     private UnknownSettings() {
     }
 
+    /** {@code ${ASC_X...}} in a value: the variable application.properties reads. */
+    private static final Pattern ALIAS = Pattern.compile("\\$\\{(ASC_[A-Z0-9_]+)");
+
+    /** Variables that are not settings: the tests' and CI's, and the service links Kubernetes gives every pod. */
+    private static final Pattern NOT_OURS = Pattern.compile("ASC_(TEST|IT)_.*|.*_SERVICE_HOST|.*_SERVICE_PORT(_.+)?|.*_PORT_\\d+_(TCP|UDP|SCTP)(_PROTO|_PORT|_ADDR)?");
+
     static void check() {
         Known known = known();
-        for (ConfigSource source : ConfigProvider.getConfig().getConfigSources()) {
+        Iterable<ConfigSource> sources = ConfigProvider.getConfig().getConfigSources();
+        Variables variables = variables(known, sources);
+        for (ConfigSource source : sources) {
             if (!checked(source)) {
                 continue;
             }
+            if (describe(source).equals("environment")) {
+                variables.check(System.getenv());
+            }
             for (String name : new TreeSet<>(source.getPropertyNames())) {
+                if (describe(source).equals("environment") && (name.indexOf('.') < 0 || !System.getenv().containsKey(name))) {
+                    continue; // ASC_... variables are checked above; SmallRye also lists them converted (ASC_ISSUER_ID as asc.issuer.id)
+                }
                 String key = PROFILE.matcher(name).replaceFirst("");
                 if (key.startsWith("asc.") && !known.allows(key)) {
                     String closest = known.closest(key);
@@ -55,6 +77,95 @@ final class UnknownSettings {
                             + (closest == null ? "; see the settings in the README" : "; did you mean " + closest + "?"));
                 }
             }
+        }
+    }
+
+    /** The {@code ASC_...} variables application.properties reads, from the raw values of every application.properties source. */
+    static Set<String> aliases(Iterable<ConfigSource> sources) {
+        Set<String> aliases = new TreeSet<>();
+        for (ConfigSource source : sources) {
+            String name = source.getName() == null ? "" : source.getName();
+            if (!name.contains("application.properties")) {
+                continue;
+            }
+            for (String key : source.getPropertyNames()) {
+                String value = source.getValue(key);
+                if (value != null) {
+                    java.util.regex.Matcher m = ALIAS.matcher(value);
+                    while (m.find()) {
+                        aliases.add(m.group(1));
+                    }
+                }
+            }
+        }
+        return aliases;
+    }
+
+    static Variables variables(Known known, Iterable<ConfigSource> sources) {
+        Set<String> names = new TreeSet<>(aliases(sources));
+        Set<String> exact = new HashSet<>(names);
+        List<Pattern> patterns = new ArrayList<>();
+        for (String key : known.exact()) {
+            exact.add(env(key));
+            names.add(env(key));
+        }
+        for (String name : known.names()) {
+            if (name.contains("<name>")) {
+                String[] parts = name.split("<name>", -1);
+                patterns.add(Pattern.compile(Pattern.quote(env(parts[0])) + "[A-Z0-9_]+" + Pattern.quote(env(parts[1])) + "(_\\d+_)?"));
+                names.add(env(parts[0]) + "<NAME>" + env(parts[1]));
+            }
+        }
+        return new Variables(exact, patterns, names);
+    }
+
+    /** The environment name of a key: {@code asc.sync.app-ids} is {@code ASC_SYNC_APP_IDS}. */
+    static String env(String key) {
+        return key.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(java.util.Locale.ROOT);
+    }
+
+    /** The {@code ASC_...} variables accepted: the aliases and the environment names of the known settings. */
+    record Variables(Set<String> exact, List<Pattern> patterns, Set<String> names) {
+
+        void check(Map<String, String> environment) {
+            for (String variable : new TreeSet<>(environment.keySet())) {
+                if (variable.startsWith("ASC_") && !allows(variable, environment.get(variable))) {
+                    String closest = closest(variable);
+                    throw new ConfigurationException("Unknown environment variable " + variable + (closest == null
+                            ? "; see the settings in the README (an ASC_ variable is one application.properties reads, or a setting's name in"
+                                    + " capitals with _ for . and -)"
+                            : "; did you mean " + closest + "?"));
+                }
+            }
+        }
+
+        boolean allows(String variable, String value) {
+            if (NOT_OURS.matcher(variable).matches() || value != null && variable.endsWith("_PORT") && value.matches("(tcp|udp|sctp)://.*")) {
+                return true;
+            }
+            if (exact.contains(variable.replaceFirst("_\\d+_$", "")) || patterns.stream().anyMatch(p -> p.matcher(variable).matches())) {
+                return true;
+            }
+            // a destination's own key (ASC_DESTINATIONS_ARCHIVE_PREFIX), unless a typo of a setting
+            return variable.startsWith("ASC_DESTINATIONS_") && distance(variable, closestName(variable)) > 2;
+        }
+
+        String closest(String variable) {
+            String best = closestName(variable);
+            return best != null && distance(variable, best) <= Math.max(2, variable.length() / 3) ? best : null;
+        }
+
+        private String closestName(String variable) {
+            String best = null;
+            int bestDistance = Integer.MAX_VALUE;
+            for (String name : names) {
+                int d = distance(variable, name);
+                if (d < bestDistance) {
+                    best = name;
+                    bestDistance = d;
+                }
+            }
+            return best;
         }
     }
 

@@ -175,8 +175,22 @@ public final class TokenIssuer {
 
     private static ECPrivateKey parse(String text, String setting) {
         String body = text.replace("\\n", "\n");
+        // the messages name the PEM lines without their dashes: the log filter masks a PEM block, and the help with it
+        if (body.contains("-----BEGIN EC PRIVATE KEY-----")) {
+            throw new InvalidCredentialsException(setting + " is an EC key in SEC1 form (BEGIN EC PRIVATE KEY), not a .p8 (BEGIN PRIVATE KEY):"
+                    + " convert it with: openssl pkcs8 -topk8 -nocrypt -in key.pem -out AuthKey.p8");
+        }
+        if (body.contains("-----BEGIN PUBLIC KEY-----") || body.contains("-----BEGIN EC PUBLIC KEY-----") || body.contains("-----BEGIN CERTIFICATE-----")) {
+            throw new InvalidCredentialsException(setting + " is a public key (or certificate), not the private key: give the .p8 file"
+                    + " (AuthKey_<key id>.p8, BEGIN PRIVATE KEY) downloaded from App Store Connect, Users and Access, Integrations");
+        }
+        if (body.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----")) {
+            throw new InvalidCredentialsException(setting + " is an encrypted private key: App Store Connect's .p8 is not encrypted; decrypt it"
+                    + " with: openssl pkcs8 -topk8 -nocrypt -in key.pem -out AuthKey.p8");
+        }
         if (!body.contains("-----BEGIN PRIVATE KEY-----") || !body.contains("-----END PRIVATE KEY-----")) {
-            throw new InvalidCredentialsException(setting + " is not a .p8 key: expected PEM text between -----BEGIN PRIVATE KEY----- and -----END PRIVATE KEY-----");
+            throw new InvalidCredentialsException(setting + " is not a .p8 key: expected the PEM text of the .p8, from the line BEGIN PRIVATE KEY to"
+                    + " the line END PRIVATE KEY (each between five dashes)");
         }
         byte[] der;
         try {

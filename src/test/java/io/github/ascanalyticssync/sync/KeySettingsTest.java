@@ -28,6 +28,31 @@ class KeySettingsTest {
         return KeySettings.read(config, config.getConfigMapping(SyncConfig.class));
     }
 
+    /** The environment over the application's own application.properties, as the packaged application reads them. */
+    private static SyncConfig withApplicationProperties(Map<String, String> env) throws java.io.IOException {
+        SmallRyeConfig config = new SmallRyeConfigBuilder().addDefaultInterceptors().withSources(new EnvConfigSource(env, 300))
+                .withSources(new io.smallrye.config.PropertiesConfigSource(KeySettingsTest.class.getClassLoader().getResource("application.properties"), 250))
+                .withMapping(SyncConfig.class).withConverter(java.time.Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
+                .withValidateUnknown(false).build();
+        return config.getConfigMapping(SyncConfig.class);
+    }
+
+    @Test
+    void theReadmesVariablesSetTheSingleKeyAndItsAppsAndNoneMeansEveryApp() throws Exception {
+        SyncConfig given = withApplicationProperties(Map.of("ASC_ISSUER_ID", ISSUER, "ASC_KEY_ID", "DEMOKEY001", "ASC_APP_IDS", "1111111111,2222222222",
+                "ASC_EXCLUDE_APP_IDS", "2222222222", "ASC_CATEGORIES", "APP_USAGE"));
+        assertEquals(Optional.of(ISSUER), given.api().issuerId());
+        assertEquals(Optional.of("DEMOKEY001"), given.api().keyId());
+        assertEquals(Optional.of(List.of("1111111111", "2222222222")), given.sync().appIds());
+        assertEquals(Optional.of(List.of("2222222222")), given.sync().excludeAppIds());
+        assertEquals(Optional.of(List.of("APP_USAGE")), given.sync().categories());
+        SyncConfig none = withApplicationProperties(Map.of());
+        assertEquals(Optional.empty(), none.sync().appIds(), "unset: every app the key can see");
+        assertEquals(Optional.empty(), none.sync().excludeAppIds());
+        assertEquals(Optional.empty(), none.sync().categories());
+        assertEquals(Optional.empty(), withApplicationProperties(Map.of("ASC_APP_IDS", "")).sync().appIds(), "empty: every app");
+    }
+
     @Test
     void theSecondKeyComesFromEnvironmentVariablesWithDefaultsFromTheSingleKeySettings() {
         Map<String, String> env = new HashMap<>();

@@ -35,6 +35,17 @@ class SecretsLogFilterTest {
     }
 
     @Test
+    void aSentenceThatNamesThePemLinesIsNotKeyMaterialButAKeyWithEscapedNewlinesIs() {
+        String help = "asc.api.private-key is not a .p8 key: expected PEM text between -----BEGIN PRIVATE KEY----- and -----END PRIVATE KEY-----";
+        assertEquals(help, SecretsLogFilter.mask(help));
+        String escaped = "value -----BEGIN EC PRIVATE KEY-----\\nMHcCAQEEIBx0TUzPbI5mDNs1\\n-----END EC PRIVATE KEY----- end";
+        String masked = SecretsLogFilter.mask(escaped);
+        assertFalse(masked.contains("MHcCAQEE"), masked);
+        String withHeaders = "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,ABC\n\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMx\n-----END RSA PRIVATE KEY-----";
+        assertFalse(SecretsLogFilter.mask(withHeaders).contains("MIIEowIB"));
+    }
+
+    @Test
     void aDestinationsLastErrorAsHealthAndStatusShowItIsMaskedLikeALogLine() {
         Exception e = new RuntimeException("delivery failed", new java.io.IOException(
                 "Authorization: Bearer eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJ4In0.c2lnbmF0dXJl rejected for sftp://host?password=hunter2"));
