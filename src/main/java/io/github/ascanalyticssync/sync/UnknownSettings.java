@@ -74,7 +74,7 @@ final class UnknownSettings {
                 if (key.startsWith("asc.") && !known.allows(key)) {
                     String closest = known.closest(key);
                     throw new ConfigurationException("Unknown setting " + key + " (from " + describe(source) + ")"
-                            + (closest == null ? "; see the settings in the README" : "; did you mean " + closest + "?"));
+                            + (closest == null ? "; see the settings in docs/configuration.md" : "; did you mean " + closest + "?"));
                 }
             }
         }
@@ -132,7 +132,7 @@ final class UnknownSettings {
                 if (variable.startsWith("ASC_") && !allows(variable, environment.get(variable))) {
                     String closest = closest(variable);
                     throw new ConfigurationException("Unknown environment variable " + variable + (closest == null
-                            ? "; see the settings in the README (an ASC_ variable is one application.properties reads, or a setting's name in"
+                            ? "; see the settings in docs/configuration.md (an ASC_ variable is one application.properties reads, or a setting's name in"
                                     + " capitals with _ for . and -)"
                             : "; did you mean " + closest + "?"));
                 }
