@@ -51,11 +51,15 @@ public class HeldCopies {
     ObjectMapper json;
 
     /**
-     * True for an instance whose every segment the local folder holds: the variable {@code page} becomes its segments
-     * as the manifest there records them (id, size, checksum; no URL), and the listing is skipped (variable
-     * {@code next} removed). False, and nothing changed, otherwise: the instance's segments are listed.
+     * Variable {@code held}: true for an instance whose every segment the local folder holds; the variable {@code page}
+     * then becomes its segments as the manifest there records them (id, size, checksum; no URL), and the listing is
+     * skipped (variable {@code next} removed). False, and nothing else changed, otherwise: its segments are listed.
      */
-    public boolean held(Exchange exchange) {
+    public void hold(Exchange exchange) {
+        exchange.setVariable("held", held(exchange));
+    }
+
+    private boolean held(Exchange exchange) {
         String instanceId = exchange.getVariable("instanceId", String.class);
         String dir = exchange.getVariable("instanceDir", String.class);
         if (!destinations.names().contains(SOURCE) || !destinations.has(SOURCE, "manifest:" + instanceId)) {
