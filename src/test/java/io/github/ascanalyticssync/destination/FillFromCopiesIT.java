@@ -49,6 +49,8 @@ class FillFromCopiesIT {
         try (Simulator simulator = Simulator.start(settings)) {
             Path reports = work.resolve("reports");
             Path archive = work.resolve("archive");
+            // the installation's own route folder, empty at first (a folder in the include pattern must exist)
+            Files.createDirectories(work.resolve("routes"));
             AppProcess.Result first = AppProcess.run(List.of("-Xmx256m"), Map.of(AppProcess.OWN_ROUTES, "true"), env(simulator), work, 600);
             assertEquals(0, first.exitCode(), first.output());
             List<Path> segments = files(reports, ".tsv.gz");
@@ -56,7 +58,6 @@ class FillFromCopiesIT {
             call(simulator, "DELETE", "/simulator/calls");
 
             // the second folder destination, added the way the README shows: a templatedRoute in a route file
-            Files.createDirectories(work.resolve("routes"));
             Files.writeString(work.resolve("routes/archive.yaml"), """
                     - templatedRoute:
                         routeTemplateRef: destination
@@ -118,7 +119,8 @@ class FillFromCopiesIT {
         env.put("ASC_SYNC_DOWNLOAD_SIMULATOR_STORAGE_URL", simulator.storageBaseUrl());
         env.put("ASC_SYNC_MODE", "one-shot");
         env.put("ASC_STATE_DIR", work.resolve("state").toString());
-        env.put("ASC_LOCAL_PATH", work.resolve("reports").toString());
+        // ASC_LOCAL_PATH (the README's name) is refused at start as an unknown setting asc.local.path on this branch
+        env.put("ASC_DESTINATIONS_LOCAL_PATH", work.resolve("reports").toString());
         env.put("CAMEL_MAIN_ROUTES_INCLUDE_PATTERN", "file:" + Path.of("routes").toAbsolutePath() + "/*.yaml,file:" + work.resolve("routes") + "/*.yaml");
         env.put("CAMEL_COMPONENT_KAMELET_LOCATION", "file:" + Path.of("routes/kamelets").toAbsolutePath() + ",classpath:kamelets");
         return env;
