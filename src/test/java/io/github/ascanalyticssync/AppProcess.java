@@ -96,7 +96,13 @@ public final class AppProcess {
 
     public static Result run(List<String> jvmArgs, Map<String, String> properties, Path workDir, long timeoutSeconds)
             throws IOException, InterruptedException {
-        Running running = start(jvmArgs, properties, workDir);
+        return run(jvmArgs, properties, Map.of(), workDir, timeoutSeconds);
+    }
+
+    /** Runs it until it exits, with these environment variables added. */
+    public static Result run(List<String> jvmArgs, Map<String, String> properties, Map<String, String> env, Path workDir, long timeoutSeconds)
+            throws IOException, InterruptedException {
+        Running running = start(jvmArgs, properties, env, workDir);
         if (!running.process().waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             running.process().destroyForcibly().waitFor();
             throw new AssertionError("The application did not exit within " + timeoutSeconds + " s; its output:\n" + running.output());
@@ -122,7 +128,11 @@ public final class AppProcess {
         return new Result(running.process().exitValue(), running.output());
     }
 
-    private static Running start(List<String> jvmArgs, Map<String, String> properties, Map<String, String> environment, Path workDir)
+    /**
+     * Started as {@link #start(List, Map, Path)}, with these environment variables (how a user configures it; the ASC_
+     * variables of this process are not passed on); null: this process's environment as it is.
+     */
+    public static Running start(List<String> jvmArgs, Map<String, String> properties, Map<String, String> environment, Path workDir)
             throws IOException {
         Path jar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
         if (!Files.exists(jar)) {

@@ -32,6 +32,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @Named("deliveries")
 public class Deliveries {
 
+    private static final String LACKING_BEFORE = "lackingBefore";
+
     @Inject
     Destinations destinations;
 
@@ -133,6 +135,8 @@ public class Deliveries {
         exchange.getMessage().setHeader("file", Layout.segmentFile(exchange.getVariable("instanceDir", String.class), id));
         Manifests.objectHeaders(exchange, "application/gzip", String.valueOf(attributes.checksum()));
         List<String> lacking = destinations.lacking(id);
+        // how many lacked it before this delivery: a segment some destination already had is a copy, not new
+        exchange.setVariable(LACKING_BEFORE, lacking.size());
         List<String> now = destinations.toTry(lacking);
         if (run.stopping() && !lacking.isEmpty()) {
             tally.segmentLeft(exchange);
@@ -173,9 +177,13 @@ public class Deliveries {
         } else {
             tally.notDelivered(exchange, lacking, false);
         }
-        if (triedNow && lacking.size() < destinations.names().size()) {
-            // a segment only read again for its facts was already counted as skipped
+        int all = destinations.names().size();
+        int before = exchange.getVariable(LACKING_BEFORE, all, Integer.class);
+        // a segment only read again for its facts was already counted as skipped
+        if (triedNow && before >= all && lacking.size() < all) {
             tally.segmentDelivered(exchange);
+        } else if (triedNow && lacking.size() < before) {
+            tally.segmentCopied(exchange);
         }
     }
 

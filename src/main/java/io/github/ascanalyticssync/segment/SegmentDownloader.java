@@ -152,6 +152,75 @@ public class SegmentDownloader {
         }
     }
 
+    /**
+     * Stages a copy another destination holds (a file of its folder), in the same single pass as a download: the bytes
+     * go to a temporary file in the staging folder, through the MD5 digest and the content check. Returns the staged
+     * file and its facts, or null when the copy does not match the record (its size, its MD5, or content that does not
+     * read): such a copy is not used, and {@code mismatch} receives why, in words. Never more than the recorded size is
+     * read, and nothing is held in memory beyond the check's chunks.
+     */
+    public Staged copy(String segmentId, Path source, long sizeInBytes, String checksum, java.util.function.Consumer<String> mismatch) {
+        String full = LocalDisk.knownFull(STATE_DIR);
+        if (full != null) {
+            throw new LocalDisk.WriteFailed(staging.toAbsolutePath().toString(), full, null);
+        }
+        local(() -> Files.createDirectories(staging));
+        Path target = staged(segmentId);
+        Path partial = staging.resolve("." + segmentId + ".part");
+        try {
+            MessageDigest md5 = MessageDigest.getInstance("MD5");
+            long read = 0;
+            SegmentCheck.Content content;
+            try (SegmentCheck check = SegmentCheck.start(checks)) {
+                try (InputStream in = Files.newInputStream(source); OutputStream out = local(() -> Files.newOutputStream(partial))) {
+                    boolean more = true;
+                    while (more) {
+                        byte[] chunk = check.buffer();
+                        int n = in.readNBytes(chunk, 0, chunk.length);
+                        more = n == chunk.length;
+                        md5.update(chunk, 0, n);
+                        write(out, chunk, n);
+                        read += n;
+                        if (read > sizeInBytes) {
+                            mismatch.accept("it has more than the recorded " + sizeInBytes + " bytes");
+                            return null;
+                        }
+                        check.submit(chunk, n);
+                    }
+                } catch (IOException e) {
+                    mismatch.accept("it could not be read (" + e.getClass().getSimpleName() + ")");
+                    return null;
+                }
+                if (read != sizeInBytes) {
+                    mismatch.accept("it has " + read + " bytes, the record says " + sizeInBytes);
+                    return null;
+                }
+                String actual = HexFormat.of().formatHex(md5.digest());
+                if (!actual.equalsIgnoreCase(checksum)) {
+                    mismatch.accept("its MD5 " + actual + " is not the recorded " + checksum);
+                    return null;
+                }
+                content = check.finish();
+            } catch (SegmentCheck.Failed e) {
+                mismatch.accept("it " + e.getMessage());
+                return null;
+            } catch (IOException e) {
+                mismatch.accept("it could not be read (" + e.getClass().getSimpleName() + ")");
+                return null;
+            }
+            local(() -> Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE));
+            return new Staged(target, new SegmentFacts(segmentId, checksum, read, content.rows(), content.firstDate(), content.lastDate()));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            try {
+                Files.deleteIfExists(partial);
+            } catch (IOException e) {
+                // swept before the next sync
+            }
+        }
+    }
+
     private static final String STATE_DIR = "asc.state.dir";
 
     /** An I/O step on this host's disk: its failure is the disk's, not the network's (no retry, one sentence). */

@@ -17,6 +17,7 @@ import org.apache.camel.Exchange;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.github.ascanalyticssync.destination.HeldCopies;
 import io.github.ascanalyticssync.ledger.StateStore;
 import io.github.ascanalyticssync.sync.SyncConfig;
 import io.github.ascanalyticssync.sync.RunTally;
@@ -33,11 +34,18 @@ import io.github.ascanalyticssync.sync.RunTally;
 public class SegmentFetcher {
 
     private static final String FACTS = "facts/";
+    private static final String COPY_REFUSED = "copyRefused";
 
     private final ObjectMapper json = new ObjectMapper();
     private final SegmentDownloader downloader;
     private final FactsStore facts;
     private final RunTally run;
+
+    @Inject
+    HeldCopies copies;
+
+    @Inject
+    SegmentUrlRefresher urlRefresher;
 
     @Inject
     public SegmentFetcher(SyncConfig config, RunTally run, StateStore state) {
@@ -61,13 +69,42 @@ public class SegmentFetcher {
         String id = exchange.getVariable("segmentId", String.class);
         Path staged = downloader.staged(id);
         if (!Files.exists(staged) || !hasFacts(id)) {
-            SegmentDownloader.Staged fresh = downloader.download(id, exchange.getVariable("segmentUrl", String.class),
-                    exchange.getVariable("segmentSize", Long.class), exchange.getVariable("segmentChecksum", String.class));
+            SegmentDownloader.Staged fresh = fromCopy(exchange, id);
+            if (fresh == null) {
+                if (exchange.getVariable("segmentUrl") == null) {
+                    // taken from a held instance's manifest, which records no URL: one call for it
+                    urlRefresher.refresh(exchange);
+                }
+                fresh = downloader.download(id, exchange.getVariable("segmentUrl", String.class),
+                        exchange.getVariable("segmentSize", Long.class), exchange.getVariable("segmentChecksum", String.class));
+                run.downloaded(exchange.getVariable("appId", String.class), fresh.facts().sizeInBytes());
+            }
             saveFacts(fresh.facts());
             staged = fresh.file();
-            run.downloaded(exchange.getVariable("appId", String.class), fresh.facts().sizeInBytes());
         }
         return staged.toFile();
+    }
+
+    /**
+     * The copy the local folder holds, staged once its size and MD5 match the record (the listing's, or the held
+     * manifest's) and it reads as a segment; null when there is none or it does not match. A copy that does not match
+     * is said once (a warning of the sync) and not tried again on the download's retries.
+     */
+    private SegmentDownloader.Staged fromCopy(Exchange exchange, String id) {
+        if (Boolean.TRUE.equals(exchange.getVariable(COPY_REFUSED, Boolean.class))) {
+            return null;
+        }
+        Path copy = copies.copyOf(exchange);
+        if (copy == null) {
+            return null;
+        }
+        return downloader.copy(id, copy, exchange.getVariable("segmentSize", Long.class),
+                exchange.getVariable("segmentChecksum", String.class), why -> {
+                    exchange.setVariable(COPY_REFUSED, true);
+                    run.warn("Segment " + id + ": the copy " + copy.toAbsolutePath() + " that destination " + HeldCopies.SOURCE
+                            + " holds does not match its record (" + why + "); it is not used, the segment is downloaded from App Store"
+                            + " Connect instead");
+                });
     }
 
     public void discardStaged(String segmentId) {

@@ -32,6 +32,14 @@ public class SegmentUrlRefresher implements Processor {
         if (!(cause instanceof SegmentDownloadException failure) || !failure.urlExpired()) {
             return;
         }
+        refresh(exchange);
+    }
+
+    /**
+     * The segment's URL (with its size and checksum) from {@code GET /v1/analyticsReportSegments/{id}}: for an
+     * expired one, and for a segment taken from a held manifest (no URL) whose copy could not be used.
+     */
+    public void refresh(Exchange exchange) {
         JsonApi.Document answer = api.get(exchange.getVariable(ApiKeys.VARIABLE, String.class),
                 "/v1/analyticsReportSegments/" + exchange.getVariable("segmentId", String.class));
         if (answer == null || answer.data().isEmpty()) {

@@ -56,6 +56,7 @@ public class RunTally {
     SyncConfig config;
 
     private final AtomicLong newSegments = new AtomicLong();
+    private final AtomicLong copied = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong completed = new AtomicLong();
@@ -87,14 +88,17 @@ public class RunTally {
         listedInstances.clear();
         walkFailed = false;
         LocalDisk.syncStarted();
-        for (AtomicLong c : List.of(newSegments, skipped, failed, completed, alreadyComplete, bytes)) {
+        for (AtomicLong c : List.of(newSegments, skipped, failed, completed, alreadyComplete, bytes, copied)) {
             c.set(0);
         }
     }
 
-    /** The counts of the sync: new, skipped and failed segments, instances completed and already complete, bytes. */
+    /**
+     * The counts of the sync: new, skipped and failed segments, instances completed and already complete, bytes
+     * downloaded, and segments copied to destinations that lacked them.
+     */
     long[] counts() {
-        return new long[] { newSegments.get(), skipped.get(), failed.get(), completed.get(), alreadyComplete.get(), bytes.get() };
+        return new long[] { newSegments.get(), skipped.get(), failed.get(), completed.get(), alreadyComplete.get(), bytes.get(), copied.get() };
     }
 
     boolean appFailed(String appId) {
@@ -179,6 +183,16 @@ public class RunTally {
         if (request != null) {
             deliveredByRequest.computeIfAbsent(request, r -> new AtomicLong()).incrementAndGet();
         }
+        progress.log();
+    }
+
+    /**
+     * A segment another destination already had, delivered in this sync to a destination that lacked it (from the
+     * copy the local folder holds, or from the staged copy): not new.
+     */
+    public void segmentCopied(Exchange exchange) {
+        copied.incrementAndGet();
+        app(exchange.getVariable("appId", String.class)).segmentsDone.incrementAndGet();
         progress.log();
     }
 

@@ -45,7 +45,8 @@ public class SyncRun {
     /** What one sync did; {@code lacking}: per destination, what it still lacks. */
     public record Summary(Instant started, Duration duration, long newSegments, long skippedSegments, long failedSegments,
             long instancesCompleted, long instancesAlreadyComplete, long bytes, List<String> problems, List<String> warnings,
-            Map<String, Long> apiCalls, Integer rateLimitRemaining, Integer rateLimit, Map<String, RunTally.Lacking> lacking) {
+            Map<String, Long> apiCalls, Integer rateLimitRemaining, Integer rateLimit, Map<String, RunTally.Lacking> lacking,
+            long copiedSegments) {
 
         public boolean complete() {
             return failedSegments == 0 && problems.isEmpty() && lacking.isEmpty();
@@ -192,15 +193,16 @@ public class SyncRun {
             });
             long[] n = tally.counts();
             Summary s = new Summary(started, Duration.between(started, Instant.now()), n[0], n[1], n[2], n[3], n[4], n[5], tally.problems(),
-                    tally.warnings(), calls, apiStats.remaining(), apiStats.limit(), tally.lacking());
+                    tally.warnings(), calls, apiStats.remaining(), apiStats.limit(), tally.lacking(), n[6]);
             last = s;
             boolean saved = save(s);
             metrics.syncFinished(s.duration(), s.complete());
             destinationHealth.syncFinished();
             walkedApps.stream().filter(a -> !tally.appFailed(a)).forEach(metrics::appSynced);
-            LOG.infof("Sync finished in %.1f s: %d new segment(s) (%s), %d skipped (already everywhere), %d failed; %d instance(s) completed, "
-                    + "%d already complete; %d API call(s) %s; rate limit remaining %s of %s",
-                    s.duration().toMillis() / 1000.0, s.newSegments(), SyncProgress.human(s.bytes()), s.skippedSegments(), s.failedSegments(),
+            LOG.infof("Sync finished in %.1f s: %d new segment(s) (%s), %d copied to destinations that lacked them, %d skipped (already"
+                    + " everywhere), %d failed; %d instance(s) completed, %d already complete; %d API call(s) %s; rate limit remaining %s of %s",
+                    s.duration().toMillis() / 1000.0, s.newSegments(), SyncProgress.human(s.bytes()), s.copiedSegments(), s.skippedSegments(),
+                    s.failedSegments(),
                     s.instancesCompleted(), s.instancesAlreadyComplete(), calls.values().stream().mapToLong(Long::longValue).sum(), calls,
                     s.rateLimitRemaining() == null ? "?" : s.rateLimitRemaining(), s.rateLimit() == null ? "?" : s.rateLimit());
             s.lacking().forEach((destination, l) -> LOG.warnf("Not delivered: destination %s lacks %d segment(s) and %d manifest(s) after this"

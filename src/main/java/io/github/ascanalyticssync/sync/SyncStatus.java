@@ -91,6 +91,7 @@ public class SyncStatus {
         last.put("seconds", summary.duration().toMillis() / 1000.0);
         last.put("complete", summary.complete());
         last.put("newSegments", summary.newSegments());
+        last.put("copiedSegments", summary.copiedSegments());
         last.put("failedSegments", summary.failedSegments());
         last.put("apiCalls", summary.apiCalls().values().stream().mapToLong(Long::longValue).sum());
         last.put("problems", summary.problems());

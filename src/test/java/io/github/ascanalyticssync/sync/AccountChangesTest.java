@@ -109,7 +109,7 @@ class AccountChangesTest {
     }
 
     @Test
-    void aDestinationAddedLaterReceivesEverythingAppleStillServesFromOneDownload() throws Exception {
+    void aDestinationAddedLaterIsFilledFromTheLocalFolderWithoutADownloadOrASegmentListing() throws Exception {
         List<Map<String, Object>> expected = SyncHarness.expected("COMMERCE", "APP_USAGE");
         assertTrue(sync().complete());
         FileTime localWritten = Files.getLastModifiedTime(SyncHarness.segmentFile(expected.get(0)));
@@ -120,21 +120,80 @@ class AccountChangesTest {
         SyncRun.Summary summary = sync();
 
         assertTrue(summary.complete(), summary.problems() + " " + summary.lacking());
-        for (Map<String, Object> s : expected) {
-            Path file = ARCHIVE.resolve(SyncHarness.REPORTS.relativize(SyncHarness.segmentFile(s)));
-            assertTrue(Files.exists(file), "the archive has " + file);
-            assertEquals(s.get("checksum"), TestFiles.md5(file), "byte-identical: " + file);
-        }
-        long manifests = SyncHarness.files(p -> p.getFileName().toString().equals(Layout.MANIFEST)).size();
-        try (var walk = Files.walk(ARCHIVE)) {
-            assertEquals(manifests, walk.filter(p -> p.getFileName().toString().equals(Layout.MANIFEST)).count(), "and every manifest");
-        }
+        assertEquals(Map.of(), treeDifferences(SyncHarness.REPORTS, ARCHIVE), "the archive is byte-identical to the local folder, manifests included");
+        assertEquals(expected.size(), SyncHarness.segmentFiles().size());
         assertEquals(localWritten, Files.getLastModifiedTime(SyncHarness.segmentFile(expected.get(0))), "the local folder is not rewritten");
-        assertEquals(expected.size(), downloads(), "each segment downloaded once more, for the archive only");
-        // the listing it needed: every report's instances once, and the segments of the instances the archive lacked
+        assertEquals(0, downloads(), "nothing downloaded: every segment came from the local folder's copy");
+        assertEquals(0, summary.newSegments());
+        assertEquals(expected.size(), summary.copiedSegments(), "the summary counts them as copied to the destination that lacked them");
+        assertEquals(List.of(), summary.warnings());
+        // the listing it needed: every report's instances once; no segment listing for instances the local folder holds
         Map<String, Object> calls = callsByEndpoint();
         assertEquals(42, ((Number) calls.get("analyticsReports_instances_getToManyRelated")).intValue(), calls.toString());
-        assertEquals(manifests, ((Number) calls.get("analyticsReportInstances_segments_getToManyRelated")).longValue(), calls.toString());
+        assertFalse(calls.containsKey("analyticsReportInstances_segments_getToManyRelated"), calls.toString());
+        assertFalse(calls.containsKey("analyticsReportSegments_getInstance"), calls.toString());
+        try (var staged = Files.list(SyncHarness.STATE.resolve("staging"))) {
+            assertEquals(0, staged.count(), "the staged copies are released once every destination has them");
+        }
+    }
+
+    @Test
+    void aLocalCopyThatDoesNotMatchItsRecordIsNotUsedTheSegmentIsDownloadedAndSaidOnce() throws Exception {
+        List<Map<String, Object>> expected = SyncHarness.expected("COMMERCE", "APP_USAGE");
+        assertTrue(sync().complete());
+        Map<String, Object> tampered = expected.get(expected.size() / 2);
+        Path copy = SyncHarness.segmentFile(tampered);
+        byte[] bytes = Files.readAllBytes(copy);
+        bytes[bytes.length / 2] ^= 0x01;
+        Files.write(copy, bytes);
+        simulator().delete("/simulator/calls").then().statusCode(200);
+
+        addArchive(ARCHIVE.toAbsolutePath().toString());
+        SyncRun.Summary summary = sync();
+
+        assertTrue(summary.complete(), summary.problems() + " " + summary.lacking());
+        assertEquals(1, downloads(), "only the segment whose copy does not match is downloaded");
+        Path delivered = ARCHIVE.resolve(SyncHarness.REPORTS.relativize(copy));
+        assertEquals(tampered.get("checksum"), TestFiles.md5(delivered), "the archive has Apple's bytes, not the altered copy");
+        for (Map<String, Object> s : expected) {
+            Path file = ARCHIVE.resolve(SyncHarness.REPORTS.relativize(SyncHarness.segmentFile(s)));
+            assertEquals(s.get("checksum"), TestFiles.md5(file), "byte-identical: " + file);
+        }
+        List<String> said = summary.warnings().stream().filter(w -> w.contains((String) tampered.get("segmentId"))).toList();
+        assertEquals(1, said.size(), summary.warnings().toString());
+        assertTrue(said.get(0).contains("does not match its record") && said.get(0).contains("downloaded from App Store Connect instead"), said.get(0));
+        assertEquals(1, summary.warnings().size(), summary.warnings().toString());
+        // its URL: the one segment's, not a listing of its instance
+        Map<String, Object> calls = callsByEndpoint();
+        assertFalse(calls.containsKey("analyticsReportInstances_segments_getToManyRelated"), calls.toString());
+        assertEquals(1, ((Number) calls.get("analyticsReportSegments_getInstance")).intValue(), calls.toString());
+        assertEquals(expected.size(), summary.copiedSegments(), "delivered to the destination that lacked it, the local folder had it");
+    }
+
+    /** Relative path to what differs (missing on one side, or other bytes), for every file of both trees. */
+    private static Map<String, String> treeDifferences(Path a, Path b) throws Exception {
+        Map<String, String> left = tree(a);
+        Map<String, String> right = tree(b);
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (String k : left.keySet()) {
+            if (!right.containsKey(k)) {
+                out.put(k, "missing in " + b);
+            } else if (!left.get(k).equals(right.get(k))) {
+                out.put(k, "other bytes");
+            }
+        }
+        right.keySet().stream().filter(k -> !left.containsKey(k)).forEach(k -> out.put(k, "missing in " + a));
+        return out;
+    }
+
+    private static Map<String, String> tree(Path root) throws Exception {
+        Map<String, String> out = new java.util.HashMap<>();
+        try (var walk = Files.walk(root)) {
+            for (Path p : walk.filter(Files::isRegularFile).toList()) {
+                out.put(root.relativize(p).toString(), TestFiles.md5(p));
+            }
+        }
+        return out;
     }
 
     @Test
