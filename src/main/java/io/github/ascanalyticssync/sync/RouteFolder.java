@@ -30,8 +30,8 @@ public class RouteFolder {
     @Inject
     SyncConfig config;
 
-    /** After the start-up checks of SyncStartup (an unknown setting first), before the simulator starts. */
-    void beforeCamel(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) BeforeConfigure event) {
+    /** Before the start-up checks of SyncStartup (whose key checks need more than a folder) and the simulator. */
+    void beforeCamel(@Observes @Priority(Interceptor.Priority.APPLICATION + 400) BeforeConfigure event) {
         Path dir = config.routes().dir().map(d -> d.toAbsolutePath().normalize()).orElse(null);
         if (dir != null && !Files.isDirectory(dir)) {
             LOG.errorf("asc.routes.dir (ASC_ROUTES_DIR) names %s, which %s; give the folder of your route files (*.yaml), or unset it to run"

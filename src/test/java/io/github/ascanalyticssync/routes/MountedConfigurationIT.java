@@ -103,7 +103,7 @@ class MountedConfigurationIT {
         // the ConfigMap turns JSON logs on: one object per line, each with a level and a message
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         List<String> lines = run.output().lines().filter(l -> !l.isBlank()).toList();
-        assertTrue(lines.size() > 10, run.output());
+        assertTrue(lines.size() >= 4, "at least the routes, the start, the sync started and its summary: " + run.output());
         for (String line : lines) {
             com.fasterxml.jackson.databind.JsonNode record = json.readTree(line);
             assertTrue(record.hasNonNull("level") && record.hasNonNull("message"), line);
