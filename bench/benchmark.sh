@@ -87,8 +87,7 @@ if [ -n "$day" ]; then
     -Dasc.simulator.data.empty-instance-ratio=0
   day_sync=(-Dquarkus.profile=dev -Dasc.simulator.enabled=false -Dasc.api.base-url="$sim_api"
     -Dasc.sync.download.simulator-storage-url="$sim_storage" -Dquarkus.http.port=0 -Dasc.sync.mode=one-shot
-    -Dasc.sync.rate-limit.calls-per-window=100000000 -Dasc.state.dir="$work/state" -Dasc.destinations.local.path="$work/reports"
-    -Dcamel.main.routes-include-pattern=file:"$PWD"/routes/*.yaml)
+    -Dasc.sync.rate-limit.calls-per-window=100000000 -Dasc.state.dir="$work/state" -Dasc.destinations.local.path="$work/reports")
   [ -n "$categories" ] && day_sync+=(-Dasc.sync.categories="$categories")
   calls() { curl -sf "$sim_api/simulator/calls" | jq '[.byEndpoint[]] | add // 0'; }
   sync_at() {
@@ -169,8 +168,7 @@ if [ -n "$large_mb" ]; then
     local sync_args=(-Dquarkus.profile=dev -Dasc.simulator.enabled=false -Dasc.api.base-url="$sim_api"
       -Dasc.sync.download.simulator-storage-url="$sim_storage" -Dquarkus.http.port=0 -Dasc.sync.mode=one-shot
       -Dasc.sync.report-names="App Crashes" -Dasc.sync.granularities=DAILY
-      -Dasc.state.dir="$work/state" -Dasc.destinations.local.path="$work/reports"
-      -Dcamel.main.routes-include-pattern=file:"$PWD"/routes/*.yaml)
+      -Dasc.state.dir="$work/state" -Dasc.destinations.local.path="$work/reports")
     local start end requested_ms written_at
     start=$(date +%s.%N)
     run_measured java "${jvm[@]}" "${sync_args[@]}" -jar target/quarkus-app/quarkus-run.jar > "$work/log" 2>&1
@@ -229,8 +227,7 @@ args=(-Xmx"$heap" -Dquarkus.profile=dev -Dquarkus.http.port=0 -Dasc.sync.mode=on
   -Dasc.simulator.data.apps="$apps" -Dasc.simulator.data.seed-ongoing-age-days="$age"
   -Dasc.simulator.data.rows-per-segment="$rows" -Dasc.simulator.faults.latency-fixed-ms="$latency"
   -Dasc.simulator.data.publish-hours=0 -Dasc.simulator.data.late-share=0
-  -Dasc.state.dir="$work/state" -Dasc.destinations.local.path="$work/reports" -Dasc.sync.parallel-reports="$parallel"
-  -Dcamel.main.routes-include-pattern=file:"$PWD"/routes/*.yaml)
+  -Dasc.state.dir="$work/state" -Dasc.destinations.local.path="$work/reports" -Dasc.sync.parallel-reports="$parallel")
 [ -n "$categories" ] && args+=(-Dasc.sync.categories="$categories")
 
 start=$(date +%s.%N)

@@ -9,7 +9,7 @@
 #
 # --java: the java launcher (default: java on the PATH); --app: the quarkus-app folder (default target/quarkus-app);
 # --floor: measure bench/floor instead, the smallest Camel Quarkus application that does what a sync does before its
-# first API call (YAML routes read at run time, Camel HTTP, Camel Jackson): one GET /v1/apps, then it stops;
+# first API call (YAML routes, Camel HTTP, Camel Jackson): one GET /v1/apps, then it stops;
 # --archive: the first, unmeasured run (a sync that downloads the report) writes a class archive for --java, which the
 # measured runs map: an AppCDS archive (-XX:ArchiveClassesAtExit / -XX:SharedArchiveFile), or with a FILE ending in
 # .aot, Java 25's AOT cache (-XX:AOTCacheOutput / -XX:AOTCache), as the image's training run does;
@@ -42,8 +42,8 @@ sync_args=(-Dquarkus.profile=dev -Dasc.simulator.enabled=false -Dasc.api.base-ur
   -Dasc.sync.download.simulator-storage-url="$sim_storage" -Dquarkus.http.port=0 -Dasc.sync.mode=one-shot
   "-Dasc.sync.report-names=App Downloads Standard" -Dasc.sync.granularities=DAILY
   -Dasc.state.dir="$work/state" -Dasc.destinations.local.path="$work/reports"
-  -Dcamel.main.routes-include-pattern=file:"$PWD"/routes/*.yaml
-  -Dcamel.component.kamelet.location=file:"$PWD"/routes/kamelets,classpath:kamelets
+  # the start time is read from Quarkus' start line (a one-shot run logs it only when asked)
+  '-Dquarkus.log.category."io.quarkus".level=INFO'
   # the first API call is read from the sync's log: Camel HTTP logs each request at DEBUG
   '-Dquarkus.log.category."org.apache.camel.component.http.HttpProducer".level=DEBUG')
 

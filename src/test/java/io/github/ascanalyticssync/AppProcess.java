@@ -19,12 +19,6 @@ public final class AppProcess {
     public record Result(int exitCode, String output) {
     }
 
-    /**
-     * A property key that, when present, leaves the routes to the work directory's own configuration
-     * (config/application.properties) instead of pointing them (and the Kamelets) at the project's routes/.
-     */
-    public static final String OWN_ROUTES = "app-process.own-routes";
-
     /** The simulator's start line: {@code App Store Connect simulator: API at <url>, segment storage at <url>, ...}. */
     private static final Pattern SIMULATOR_STARTED = Pattern.compile("App Store Connect simulator: API at (\\S+), segment storage at (\\S+),");
 
@@ -110,6 +104,25 @@ public final class AppProcess {
         return new Result(running.process().exitValue(), running.output());
     }
 
+    /** Exit code, standard output and standard error, apart. */
+    public record Streams(int exitCode, String stdout, String stderr) {
+    }
+
+    /** Runs the application in workDir until it exits, its standard output and standard error kept apart. */
+    public static Streams runApart(List<String> jvmArgs, Map<String, String> properties, Path workDir, long timeoutSeconds)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = command(jvmArgs, properties, null, workDir);
+        Path out = workDir.resolve("stdout.txt");
+        Path err = workDir.resolve("stderr.txt");
+        Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new AssertionError("The application did not exit within " + timeoutSeconds + " s; its output:\n" + Files.readString(out)
+                    + Files.readString(err));
+        }
+        return new Streams(process.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
     public static Running start(List<String> jvmArgs, Map<String, String> properties, Path workDir) throws IOException {
         return start(jvmArgs, properties, null, workDir);
     }
@@ -134,6 +147,13 @@ public final class AppProcess {
      */
     public static Running start(List<String> jvmArgs, Map<String, String> properties, Map<String, String> environment, Path workDir)
             throws IOException {
+        Path log = workDir.resolve("process.log");
+        Process process = command(jvmArgs, properties, environment, workDir).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new Running(process, log);
+    }
+
+    private static ProcessBuilder command(List<String> jvmArgs, Map<String, String> properties, Map<String, String> environment, Path workDir)
+            throws IOException {
         Path jar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
         if (!Files.exists(jar)) {
             throw new IllegalStateException("Package the application first (mvn verify builds it before the *IT tests): " + jar);
@@ -141,25 +161,16 @@ public final class AppProcess {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmArgs);
-        if (!properties.containsKey(OWN_ROUTES)) {
-            command.add("-Dcamel.main.routes-include-pattern=file:" + Path.of("routes").toAbsolutePath() + "/*.yaml");
-            command.add("-Dcamel.component.kamelet.location=file:" + Path.of("routes/kamelets").toAbsolutePath() + ",classpath:kamelets");
-        }
-        properties.forEach((k, v) -> {
-            if (!k.equals(OWN_ROUTES)) {
-                command.add("-D" + k + "=" + v);
-            }
-        });
+        // the routes are the application's own (packaged from routes/), found whatever the working directory
+        properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
         command.add(jar.toString());
         Files.createDirectories(workDir);
-        Path log = workDir.resolve("process.log");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
         if (environment != null) {
             builder.environment().keySet().removeIf(name -> name.startsWith("ASC_"));
             builder.environment().putAll(environment);
         }
-        Process process = builder.start();
-        return new Running(process, log);
+        return builder;
     }
 }

@@ -13,7 +13,8 @@ import io.github.ascanalyticssync.api.AscApi;
 import io.github.ascanalyticssync.api.JsonApi;
 
 /**
- * Runs before each new try of a failed segment download (the route's {@code onRedelivery}): when the presigned URL
+ * Runs before each new try of a failed segment download (the route's {@code onRedelivery}): says so in one line
+ * (RetryLog), and when the presigned URL
  * expired, {@code GET /v1/analyticsReportSegments/{id}} mints a fresh one.
  */
 @ApplicationScoped
@@ -28,6 +29,7 @@ public class SegmentUrlRefresher implements Processor {
 
     @Override
     public void process(Exchange exchange) {
+        io.github.ascanalyticssync.sync.RetryLog.log(exchange);
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         if (!(cause instanceof SegmentDownloadException failure) || !failure.urlExpired()) {
             return;

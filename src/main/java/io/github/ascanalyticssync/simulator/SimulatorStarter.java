@@ -8,6 +8,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import jakarta.interceptor.Interceptor;
 
+import org.apache.camel.quarkus.main.events.AfterStart;
+import org.apache.camel.quarkus.main.events.AfterStop;
 import org.apache.camel.quarkus.main.events.BeforeConfigure;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -53,7 +55,27 @@ public class SimulatorStarter {
         }
     }
 
+    // whether Camel (the sync) runs: the simulator then stops only after it, so that a sync stopped by Ctrl+C finishes
+    // its calls in flight against a simulator that still answers, instead of failing on a closed port
+    private volatile boolean camelRunning;
+
+    void camelStarted(@Observes AfterStart event) {
+        camelRunning = true;
+    }
+
+    void camelStopped(@Observes AfterStop event) throws Exception {
+        camelRunning = false;
+        close();
+    }
+
+    /** Quarkus stops: the simulator closes now unless Camel still runs (then after it, above). */
     void onStop(@Observes ShutdownEvent event) throws Exception {
+        if (!camelRunning) {
+            close();
+        }
+    }
+
+    private synchronized void close() throws Exception {
         if (simulator != null) {
             simulator.close();
             simulator = null;

@@ -17,6 +17,10 @@ import io.smallrye.config.Priorities;
  * or seed: a CronJob or a command, nobody scrapes it); the service keeps its HTTP port (health, metrics, status).</li>
  * <li>{@code quarkus.datasource.active}: false unless {@code asc.state.store=jdbc}; the file store never opens the
  * database, so its pool is not created either.</li>
+ * <li>{@code quarkus.log.category."io.quarkus".level}: WARN for a run that ends by itself, while application.properties
+ * says INFO: Quarkus' start lines (installed features, profile, an empty "Listening on:") are for a service.</li>
+ * <li>{@code quarkus.log.console.stderr}: true in status mode, whose table is the only thing on standard output (so
+ * it can be piped); the logs go to standard error.</li>
  * </ul>
  * A SmallRye interceptor rather than a property expression: a property can name another's value, not depend on it.
  */
@@ -25,15 +29,22 @@ public class ModeDefaults implements ConfigSourceInterceptor {
 
     static final String HTTP = "quarkus.http.host-enabled";
     static final String DATASOURCE = "quarkus.datasource.active";
+    static final String STDERR = "quarkus.log.console.stderr";
+    static final String QUARKUS_LOG = "quarkus.log.category.\"io.quarkus\".level";
     private static final Set<String> ENDING_MODES = Set.of("one-shot", "status", "seed");
 
     @Override
     public ConfigValue getValue(ConfigSourceInterceptorContext context, String name) {
         ConfigValue value = context.proceed(name);
-        if (!HTTP.equals(name) && !DATASOURCE.equals(name) || given(value)) {
+        if (QUARKUS_LOG.equals(name)) {
+            return RouteSources.builtIn(value, "INFO") && ENDING_MODES.contains(setting(context, "asc.sync.mode", "service"))
+                    ? value.withValue("WARN") : value;
+        }
+        if (!HTTP.equals(name) && !DATASOURCE.equals(name) && !STDERR.equals(name) || given(value)) {
             return value;
         }
-        boolean derived = HTTP.equals(name)
+        boolean derived = STDERR.equals(name) ? "status".equals(setting(context, "asc.sync.mode", "service"))
+                : HTTP.equals(name)
                 ? !ENDING_MODES.contains(setting(context, "asc.sync.mode", "service"))
                 : "jdbc".equals(setting(context, "asc.state.store", "file"));
         return ConfigValue.builder().withName(name).withValue(Boolean.toString(derived))

@@ -23,8 +23,7 @@ import io.github.ascanalyticssync.api.RateBudget;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
- * What a sync left for the next run because App Store Connect's quota was used up (or the application stopped while
- * waiting for it): the calls the rate budget did not start, counted by what they would have listed, summed up in one
+ * What a sync left for the next run because App Store Connect's quota was used up (or the application was asked to stop): the calls the rate budget did not start, counted by what they would have listed, summed up in one
  * sentence at the end of the sync instead of one error per report.
  */
 // routes/error-handling.yaml calls it by name, also in a native image
@@ -116,8 +115,9 @@ public class QuotaLeft {
             calls = left.values().stream().mapToLong(AtomicLong::get).sum();
         }
         if (stopped) {
-            return "The application stopped while waiting for App Store Connect's quota; left for the next run: " + what + " (at least " + calls
-                    + " API call(s))";
+            // asked to stop (Ctrl+C, SIGTERM): the rate budget refuses every further call, which is no quota of Apple's
+            return "Stopped before the end of the sync (the application was asked to stop); left for the next run: " + what + " (at least "
+                    + calls + " API call(s))";
         }
         // the key whose quota returns last says when the rest can be done
         RateBudget budget = budgets.stream().filter(RateBudget::exhausted)

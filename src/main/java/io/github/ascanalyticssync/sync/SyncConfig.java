@@ -25,6 +25,14 @@ public interface SyncConfig {
 
     Seed seed();
 
+    Routes routes();
+
+    /** Where the routes come from besides the built-in ones (RouteSources). */
+    interface Routes {
+        /** A folder whose *.yaml routes are read on top of the built-in ones (a file named like a built-in one replaces it). */
+        Optional<Path> dir();
+    }
+
     /** Several replicas: apps hashed into shards, each shard synced only by the replica that leads it. */
     interface Cluster {
         @WithDefault("false")

@@ -151,7 +151,7 @@ public class SyncStartup {
             return;
         }
         checked.countDown();
-        LOG.infof("Sync %s against %s; destinations under routes/; state in %s", config.sync().mode() == SyncConfig.Mode.ONE_SHOT
+        LOG.infof("Sync %s against %s; state in %s", config.sync().mode() == SyncConfig.Mode.ONE_SHOT
                 ? "once (one-shot)" : "every " + config.sync().interval(), config.api().baseUrl().orElse(ApiCall.APPLE_BASE_URL), config.state().dir().toAbsolutePath());
     }
 

@@ -88,8 +88,8 @@ class ClusteredIT {
         // the bucket exists before the replicas start (two creating it at once would race)
         S3TestResource.blobs.getBlobStore().createContainerInLocation(null, "asc-reports");
         s3Settings.put("camel.kamelet.aws-s3-sink.autoCreateBucket", "false");
-        TestFiles.copyTree(Path.of("routes"), work.resolve("routes"));
-        Files.delete(work.resolve("routes/examples/s3.yaml"));
+        // the S3 destination added the documented way: its file in the folder of asc.routes.dir
+        Files.createDirectories(work.resolve("routes"));
         Files.copy(Path.of("routes/examples/s3.yaml"), work.resolve("routes/s3.yaml"));
     }
 
@@ -132,9 +132,7 @@ class ClusteredIT {
         p.put("asc.cluster.lock-dir", work.resolve("locks").toString());
         p.put("asc.cluster.acquire-lock-interval", "PT1S");
         p.put("asc.cluster.defer-others", "PT4S");
-        p.put("camel.main.routes-include-pattern", "file:" + work.resolve("routes") + "/*.yaml");
-        p.put("camel.component.kamelet.location", "file:" + work.resolve("routes/kamelets") + ",classpath:kamelets");
-        p.put(AppProcess.OWN_ROUTES, "true");
+        p.put("asc.routes.dir", work.resolve("routes").toString());
         p.put("quarkus.http.port", "0");
         p.put("aws.requestChecksumCalculation", "WHEN_REQUIRED");
         p.put("aws.responseChecksumValidation", "WHEN_REQUIRED");

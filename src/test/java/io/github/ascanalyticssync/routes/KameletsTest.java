@@ -158,8 +158,8 @@ class KameletsTest {
         for (Path own : projectKamelets()) {
             assertTrue(nativeKamelets.contains(own.getFileName().toString().replace(".kamelet.yaml", "")), own + " is listed for the native build");
         }
-        assertEquals("file:routes/kamelets,classpath:kamelets", config.getProperty("camel.component.kamelet.location"),
-                "the project's Kamelets first, read at run time like the routes, then the catalog");
+        assertEquals("classpath:kamelets", config.getProperty("camel.component.kamelet.location"),
+                "the project's Kamelets (packaged beside the catalog's) and the catalog's; asc.routes.dir adds a folder before them");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.github.ascanalyticssync.routes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -242,10 +243,10 @@ class KubernetesManifestsTest {
             assertEquals("/deployments/config", mounts.get("asc-analytics-sync-config"), "Quarkus reads config/application.properties");
             assertTrue(config.getProperty("asc.api.private-key-path").startsWith(mounts.get("asc-analytics-sync") + "/"));
             assertTrue(config.getProperty("quarkus.config.locations").startsWith(mounts.get("asc-analytics-sync") + "/"));
-            assertTrue(config.getProperty("camel.main.routes-include-pattern").contains("file:" + mounts.get("asc-analytics-sync-routes") + "/*.yaml"));
-            // the Kamelets: the image's (routes/kamelets), the mounted routes folder's, the catalog's
-            assertEquals("file:routes/kamelets,file:" + mounts.get("asc-analytics-sync-routes") + ",classpath:kamelets",
-                    config.getProperty("camel.component.kamelet.location"));
+            // the mounted routes folder is read beside the built-in routes (and its Kamelets before the built-in ones)
+            assertEquals(mounts.get("asc-analytics-sync-routes"), config.getProperty("asc.routes.dir"));
+            assertNull(config.getProperty("camel.main.routes-include-pattern"), "the built-in routes stay, whatever the working directory");
+            assertNull(config.getProperty("camel.component.kamelet.location"));
             assertTrue(config.getProperty("asc.state.dir").startsWith(mounts.getOrDefault("asc-analytics-sync-state", mounts.get("state")) + "/"));
             assertEquals("/tmp", mounts.get("tmp"), "a writable /tmp beside the read-only root");
         }

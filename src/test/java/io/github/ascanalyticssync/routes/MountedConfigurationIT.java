@@ -18,12 +18,12 @@ import org.yaml.snakeyaml.Yaml;
 
 import io.github.ascanalyticssync.AppProcess;
 import io.github.ascanalyticssync.simulator.Simulator;
-import io.github.ascanalyticssync.sync.TestFiles;
 
 /**
  * The packaged application laid out as the Kubernetes manifests lay it out, without a rebuild: the ConfigMap's
- * application.properties in config/, the Secret's .p8 and secret.properties in etc/asc/secret, the image's routes and
- * Kamelets in routes/, and a destination added as a YAML file in the mounted routes folder etc/asc/routes. The added destination
+ * application.properties in config/, the Secret's .p8 and secret.properties in etc/asc/secret, no routes/ in the working
+ * directory (the routes and Kamelets are the application's), and a destination added as a YAML file in the mounted
+ * routes folder etc/asc/routes (asc.routes.dir). The added destination
  * receives every segment, like the built-in one, and the logs are JSON, as the ConfigMap asks.
  */
 class MountedConfigurationIT {
@@ -59,7 +59,7 @@ class MountedConfigurationIT {
                 .replace("/etc/asc", work.resolve("etc/asc").toString());
         Properties check = new Properties();
         check.load(new StringReader(mounted));
-        assertTrue(check.getProperty("camel.main.routes-include-pattern").contains(work.resolve("etc/asc/routes").toString()));
+        assertEquals(work.resolve("etc/asc/routes").toString(), check.getProperty("asc.routes.dir"));
         Files.createDirectories(work.resolve("config"));
         Files.writeString(work.resolve("config/application.properties"), mounted + "asc.destinations.archive.path=" + work.resolve("archive") + "\n");
 
@@ -71,8 +71,8 @@ class MountedConfigurationIT {
         Files.writeString(secretDir.resolve("secret.properties"), secret.get("secret.properties")
                 .replace("<issuer id>", "69a6de70-03db-47e3-e053-5b8c7c11a4d1").replace("<key id, for example 2X9R4HXF34>", "DEMOKEY001"));
 
-        // the image's routes and Kamelets, and one more destination mounted from a ConfigMap, on one of the image's Kamelets
-        TestFiles.copyTree(Path.of("routes"), work.resolve("routes"));
+        // no routes/ in the working directory: the application's own routes and Kamelets, and one more destination
+        // mounted from a ConfigMap, on one of the application's Kamelets
         Path extra = Files.createDirectories(work.resolve("etc/asc/routes"));
         Files.writeString(extra.resolve("archive.yaml"), """
                 - templatedRoute:
@@ -92,8 +92,7 @@ class MountedConfigurationIT {
                 "asc.simulator.data.apps", "1", "asc.simulator.data.today", "2026-03-06"))) {
             run = AppProcess.run(List.of("-Xmx256m"), Map.of("asc.api.base-url", simulator.apiBaseUrl(),
                     "asc.sync.download.simulator-storage-url", simulator.storageBaseUrl(), "quarkus.http.port", "0",
-                    "asc.sync.mode", "one-shot", "asc.sync.report-names", "App Crashes,App Sessions Standard",
-                    AppProcess.OWN_ROUTES, "true"), work, 300);
+                    "asc.sync.mode", "one-shot", "asc.sync.report-names", "App Crashes,App Sessions Standard"), work, 300);
         }
         assertEquals(0, run.exitCode(), run.output());
         List<Path> local = segments(work.resolve("var/lib/asc/reports"));
@@ -104,11 +103,14 @@ class MountedConfigurationIT {
         // the ConfigMap turns JSON logs on: one object per line, each with a level and a message
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         List<String> lines = run.output().lines().filter(l -> !l.isBlank()).toList();
-        assertTrue(lines.size() > 10, run.output());
+        assertTrue(lines.size() >= 4, "at least the routes, the start, the sync started and its summary: " + run.output());
         for (String line : lines) {
             com.fasterxml.jackson.databind.JsonNode record = json.readTree(line);
             assertTrue(record.hasNonNull("level") && record.hasNonNull("message"), line);
         }
         assertTrue(lines.stream().anyMatch(l -> l.contains("Sync finished")), "the summary is logged");
+        // once, where the routes came from: the built-in ones and the mounted folder, with the file it added
+        assertEquals(1, lines.stream().filter(l -> l.contains("Routes: the built-in ones and those of " + extra + " (asc.routes.dir): archive.yaml added")).count(),
+                run.output());
     }
 }

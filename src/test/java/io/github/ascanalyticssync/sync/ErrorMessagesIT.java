@@ -139,6 +139,10 @@ class ErrorMessagesIT {
         assertTrue(out.contains("cannot connect to 127.0.0.1:" + port + " (connection refused"), out);
         assertFalse(out.contains("ConnectException: null"), out);
         assertFalse(out.contains("Message History"), "a retry is one line:\n" + out);
+        // in the sync's words, not Camel's "Failed delivery for (MessageId: ...)"
+        assertTrue(out.lines().anyMatch(l -> l.contains(" WARN ") && l.contains("App Store Connect: GET /v1/apps answered 0 IO_ERROR: cannot connect to")
+                && l.endsWith("; trying again (retry 1 of 5)")), out);
+        assertFalse(out.contains("Failed delivery for") || out.contains("MessageId"), out);
         assertFalse(out.lines().anyMatch(l -> l.startsWith("\tat ")), "no stack trace:\n" + out);
     }
 

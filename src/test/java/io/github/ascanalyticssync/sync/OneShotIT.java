@@ -26,7 +26,8 @@ import io.github.ascanalyticssync.simulator.Simulator;
  * The packaged application in one-shot mode against a simulator beside it (started in this JVM on free ports, the
  * application given its two URLs): a segment of more than 1 GiB goes through a
  * 128 MiB heap (memory does not grow with segment size), the exit code tells whether everything was delivered, and
- * the log never carries a token, a key or a URL signature. A one-shot run opens no HTTP port.
+ * the log never carries a token, a key or a URL signature. A one-shot run opens no HTTP port. It runs in a folder
+ * without routes/ (the routes are the application's), and its log is the sync's own lines.
  */
 class OneShotIT {
 
@@ -109,5 +110,15 @@ class OneShotIT {
         assertTrue(result.output().contains("Not delivered: segment"), result.output());
         assertEquals(List.of(), files(".tsv.gz"));
         assertNoSecrets(result.output());
+        // a log a person reads: each retry one line in the sync's words, none of Camel's own, no configuration
+        // summary, no empty "Listening on:" (no HTTP port), and the routes found without a routes/ folder here
+        String log = result.output();
+        assertFalse(Files.exists(work.resolve("routes")));
+        assertTrue(log.lines().anyMatch(l -> l.contains(" WARN ") && l.contains("Download of segment ") && l.contains("; trying again (retry 1 of 3)")), log);
+        for (String camel : List.of("Failed delivery for", "MessageId", "Auto-configuration summary", "[MicroProfilePropertiesSource]",
+                "Listening on:", "Installed features")) {
+            assertFalse(log.contains(camel), camel + " in:\n" + log);
+        }
+        assertEquals(1, log.lines().filter(l -> l.contains("Routes: the built-in ones")).count(), log);
     }
 }
