@@ -133,12 +133,7 @@ public final class AppProcess {
      */
     public static Result runWithEnvironment(Map<String, String> environment, Map<String, String> properties, Path workDir, long timeoutSeconds)
             throws IOException, InterruptedException {
-        Running running = start(List.of("-Xmx256m"), properties, environment, workDir);
-        if (!running.process().waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            running.process().destroyForcibly().waitFor();
-            throw new AssertionError("The application did not exit within " + timeoutSeconds + " s; its output:\n" + running.output());
-        }
-        return new Result(running.process().exitValue(), running.output());
+        return run(List.of("-Xmx256m"), properties, environment, workDir, timeoutSeconds);
     }
 
     /**

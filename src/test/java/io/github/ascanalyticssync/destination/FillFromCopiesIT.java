@@ -49,9 +49,9 @@ class FillFromCopiesIT {
         try (Simulator simulator = Simulator.start(settings)) {
             Path reports = work.resolve("reports");
             Path archive = work.resolve("archive");
-            // the installation's own route folder, empty at first (a folder in the include pattern must exist)
+            // the installation's own route folder (asc.routes.dir), empty at first
             Files.createDirectories(work.resolve("routes"));
-            AppProcess.Result first = AppProcess.run(List.of("-Xmx256m"), Map.of(AppProcess.OWN_ROUTES, "true"), env(simulator), work, 600);
+            AppProcess.Result first = AppProcess.run(List.of("-Xmx256m"), Map.of(), env(simulator), work, 600);
             assertEquals(0, first.exitCode(), first.output());
             List<Path> segments = files(reports, ".tsv.gz");
             assertTrue(segments.size() > 100, "enough segments to stop the fill midway: " + segments.size());
@@ -71,7 +71,7 @@ class FillFromCopiesIT {
             Map<String, String> withArchive = new HashMap<>(env(simulator));
             withArchive.put("ASC_DESTINATIONS_ARCHIVE_PATH", archive.toString());
 
-            AppProcess.Running killed = AppProcess.start(List.of("-Xmx256m"), Map.of(AppProcess.OWN_ROUTES, "true"), withArchive, work);
+            AppProcess.Running killed = AppProcess.start(List.of("-Xmx256m"), Map.of(), withArchive, work);
             int atKill = 0;
             while (killed.process().isAlive() && (atKill = files(archive, ".tsv.gz").size()) < segments.size() / 4) {
                 Thread.sleep(5);
@@ -83,7 +83,7 @@ class FillFromCopiesIT {
             assertEquals(137, killed.process().exitValue(), "SIGKILL");
             long confirmed = archiveSegments(Files.readAllLines(work.resolve("state/delivery-ledger.txt")));
 
-            AppProcess.Result rerun = AppProcess.run(List.of("-Xmx256m"), Map.of(AppProcess.OWN_ROUTES, "true"), withArchive, work, 600);
+            AppProcess.Result rerun = AppProcess.run(List.of("-Xmx256m"), Map.of(), withArchive, work, 600);
 
             assertEquals(0, rerun.exitCode(), rerun.output());
             assertEquals(tree(reports), tree(archive), "every segment and manifest in both folders, byte-identical, and nothing else");
@@ -119,10 +119,9 @@ class FillFromCopiesIT {
         env.put("ASC_SYNC_DOWNLOAD_SIMULATOR_STORAGE_URL", simulator.storageBaseUrl());
         env.put("ASC_SYNC_MODE", "one-shot");
         env.put("ASC_STATE_DIR", work.resolve("state").toString());
-        // ASC_LOCAL_PATH (the README's name) is refused at start as an unknown setting asc.local.path on this branch
-        env.put("ASC_DESTINATIONS_LOCAL_PATH", work.resolve("reports").toString());
-        env.put("CAMEL_MAIN_ROUTES_INCLUDE_PATTERN", "file:" + Path.of("routes").toAbsolutePath() + "/*.yaml,file:" + work.resolve("routes") + "/*.yaml");
-        env.put("CAMEL_COMPONENT_KAMELET_LOCATION", "file:" + Path.of("routes/kamelets").toAbsolutePath() + ",classpath:kamelets");
+        env.put("ASC_LOCAL_PATH", work.resolve("reports").toString());
+        // the installation's own route folder, read on top of the built-in routes
+        env.put("ASC_ROUTES_DIR", work.resolve("routes").toString());
         return env;
     }
 
