@@ -105,6 +105,11 @@ public final class AppProcess {
     }
 
     public static Running start(List<String> jvmArgs, Map<String, String> properties, Path workDir) throws IOException {
+        return start(jvmArgs, properties, Map.of(), workDir);
+    }
+
+    /** As {@link #start(List, Map, Path)}, with these environment variables (ASC_...) added to this JVM's. */
+    public static Running start(List<String> jvmArgs, Map<String, String> properties, Map<String, String> env, Path workDir) throws IOException {
         Path jar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
         if (!Files.exists(jar)) {
             throw new IllegalStateException("Package the application first (mvn verify builds it before the *IT tests): " + jar);
@@ -125,7 +130,9 @@ public final class AppProcess {
         command.add(jar.toString());
         Files.createDirectories(workDir);
         Path log = workDir.resolve("process.log");
-        Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(env);
+        Process process = builder.start();
         return new Running(process, log);
     }
 }
