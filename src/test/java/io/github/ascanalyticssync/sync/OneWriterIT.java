@@ -103,9 +103,7 @@ class OneWriterIT {
 
     /** Every API call waits this long: a sync takes many seconds, so a process started beside it finds it at work. */
     private void latency(long ms) throws Exception {
-        JsonNode faults = admin("GET", "/simulator/faults", null);
-        ((com.fasterxml.jackson.databind.node.ObjectNode) faults).put("latencyFixedMs", ms);
-        admin("PUT", "/simulator/faults", faults.toString());
+        admin("PUT", "/simulator/faults", "{\"latencyFixedMs\":" + ms + "}");
     }
 
     /** Downloads by segment id: {started, completed}. */
@@ -195,8 +193,12 @@ class OneWriterIT {
         AppProcess.Running service = sync("service", "service", Map.of());
         String waiting = AppProcess.awaitOutput(service, "this service waits and takes the state over", 120);
         assertTrue(waiting.contains(HELD + holder.process().pid() + " on "), waiting);
-        // the holder downloads (or at least lists) before it dies
-        Thread.sleep(3000);
+        // the holder dies in the middle of its deliveries: once the first segment went out
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (downloads().values().stream().noneMatch(n -> n[1] > 0)) {
+            assertTrue(System.nanoTime() < deadline && holder.process().isAlive(), "the holder downloads: " + holder.output());
+            Thread.sleep(100);
+        }
         holder.process().destroyForcibly(); // SIGKILL
         holder.process().waitFor();
         latency(0);
