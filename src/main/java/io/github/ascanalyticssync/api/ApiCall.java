@@ -124,10 +124,12 @@ public class ApiCall {
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof ResponseLimit.TooLarge large) {
                 // final: another try would bring the same flood
-                throw new AppStoreConnectException(endpoint, large.status(), "RESPONSE_TOO_LARGE", "refused: " + c.getMessage() + ", more than"
-                        + " asc.api.max-response-size (" + config.api().maxResponseSize().asLongValue() + " bytes) allows; App Store Connect's"
-                        + " pages are a few KB, so a proxy or server between is broken (check asc.api.base-url), or raise"
-                        + " asc.api.max-response-size (ASC_API_MAX_RESPONSE_SIZE)");
+                long max = config.api().maxResponseSize().asLongValue();
+                throw new AppStoreConnectException(endpoint, large.status(), "RESPONSE_TOO_LARGE", "refused: " + (large.announced() >= 0
+                        ? "the answer announces " + large.announced() + " bytes, more than asc.api.max-response-size (" + max + " bytes) allows"
+                        : "the answer runs past asc.api.max-response-size (" + max + " bytes)") + "; App Store Connect's pages are a few KB, so"
+                        + " a proxy or server in between is broken (check asc.api.base-url), or raise asc.api.max-response-size"
+                        + " (ASC_API_MAX_RESPONSE_SIZE)");
             }
         }
         int port = base.getPort() > 0 ? base.getPort() : "http".equals(base.getScheme()) ? 80 : 443;

@@ -34,14 +34,21 @@ public class ResponseLimit implements HttpClientConfigurer {
         private static final long serialVersionUID = 1L;
 
         private final int status;
+        private final long announced;
 
-        TooLarge(int status, String message) {
-            super(message);
+        TooLarge(int status, long announced) {
+            super(announced >= 0 ? "the answer announces " + announced + " bytes" : "the answer runs past the limit");
             this.status = status;
+            this.announced = announced;
         }
 
         public int status() {
             return status;
+        }
+
+        /** The Content-Length that was refused; -1 when the body was cut off as it arrived. */
+        public long announced() {
+            return announced;
         }
     }
 
@@ -60,7 +67,7 @@ public class ResponseLimit implements HttpClientConfigurer {
     public void configureHttpClient(HttpClientBuilder builder) {
         builder.addResponseInterceptorLast((response, details, context) -> {
             if (details != null && details.getContentLength() > max) {
-                throw new TooLarge(response.getCode(), "the answer announces " + details.getContentLength() + " bytes");
+                throw new TooLarge(response.getCode(), details.getContentLength());
             }
             if (response instanceof ClassicHttpResponse classic && classic.getEntity() != null) {
                 classic.setEntity(new Limited(classic.getEntity(), max, response.getCode()));
@@ -107,7 +114,7 @@ public class ResponseLimit implements HttpClientConfigurer {
                     count += n;
                     if (count > max) {
                         exceeded = true;
-                        throw new TooLarge(status, "the answer is longer than " + max + " bytes");
+                        throw new TooLarge(status, -1);
                     }
                 }
 

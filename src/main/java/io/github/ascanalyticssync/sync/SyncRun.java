@@ -153,7 +153,8 @@ public class SyncRun {
             return all.stream().map(KeySettings.Key::name).toList();
         } catch (RuntimeException e) {
             // e.g. the ledger in a database that does not answer: one line, the next sync tries again
-            LOG.errorf("The sync could not start: %s; the next sync tries again", oneLine(e));
+            LOG.errorf("The sync could not start: %s; the next %s tries again", oneLine(e),
+                    config.sync().mode() == SyncConfig.Mode.ONE_SHOT ? "run" : "sync");
             LOG.debug("The sync could not start", e);
             exchange.setRouteStop(true);
             if (config.sync().mode() == SyncConfig.Mode.ONE_SHOT) {
