@@ -48,6 +48,9 @@ public class ApiCall {
     ObjectMapper json;
 
     @Inject
+    SyncConfig config;
+
+    @Inject
     public ApiCall(SyncConfig config) {
         String url = config.api().baseUrl().orElse(APPLE_BASE_URL);
         this.base = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
@@ -118,6 +121,17 @@ public class ApiCall {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String endpoint = exchange.getVariable(ENDPOINT, String.class);
         stats.record(endpoint, 0, null, null);
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof ResponseLimit.TooLarge large) {
+                // final: another try would bring the same flood
+                long max = config.api().maxResponseSize().asLongValue();
+                throw new AppStoreConnectException(endpoint, large.status(), "RESPONSE_TOO_LARGE", "refused: " + (large.announced() >= 0
+                        ? "the answer announces " + large.announced() + " bytes, more than asc.api.max-response-size (" + max + " bytes) allows"
+                        : "the answer runs past asc.api.max-response-size (" + max + " bytes)") + "; App Store Connect's pages are a few KB, so"
+                        + " a proxy or server in between is broken (check asc.api.base-url), or raise asc.api.max-response-size"
+                        + " (ASC_API_MAX_RESPONSE_SIZE)");
+            }
+        }
         int port = base.getPort() > 0 ? base.getPort() : "http".equals(base.getScheme()) ? 80 : 443;
         String hostPort = base.getHost() + ":" + port;
         if (e instanceof java.net.ConnectException || e != null && e.getCause() instanceof java.net.ConnectException) {

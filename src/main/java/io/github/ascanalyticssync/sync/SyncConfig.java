@@ -110,6 +110,13 @@ public interface SyncConfig {
         @WithDefault("PT1M")
         Duration tokenRefreshMargin();
         // the API calls' timeouts are Camel HTTP's: camel.component.http(s).connect-timeout and .response-timeout
+
+        /**
+         * The largest answer of the App Store Connect API read (K, M, G suffixes); a larger one is refused as it
+         * arrives, without being read into memory. Apple's pages are a few KB.
+         */
+        @WithDefault("8M")
+        io.quarkus.runtime.configuration.MemorySize maxResponseSize();
     }
 
     interface Sync {

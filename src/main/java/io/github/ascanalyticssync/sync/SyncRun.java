@@ -86,6 +86,9 @@ public class SyncRun {
     @Inject
     QuotaLeft quotaLeft;
 
+    @Inject
+    StateGuard guard;
+
     /**
      * One sync at a time. A semaphore, not a lock: an asynchronous sink (Kafka) may finish the sync on another thread
      * than the one that began it. In clustered mode the shards a replica leads wait for each other's turn.
@@ -121,22 +124,69 @@ public class SyncRun {
             exchange.setRouteStop(true);
             return List.of();
         }
-        tally.reset();
-        keys.syncStarted();
-        quotaLeft.syncStarted();
-        destinations.syncStarted();
-        staging.sweep();
-        status.syncStarted();
-        walkedApps.clear();
-        this.shard = shard;
-        destinationHealth.syncStarted();
-        started = Instant.now();
-        callsAtStart = apiStats.callsByEndpoint();
-        List<KeySettings.Key> all = keys.all();
-        String apps = all.stream().map(k -> (keys.several() ? "key " + k.name() + ": " : "")
-                + (k.appIds().isEmpty() ? "every app the key can see" : k.appIds().size() + " app(s)")).collect(Collectors.joining("; "));
-        LOG.infof("Sync started: %s%s", apps, shard == null ? "" : ", those of shard " + shard);
-        return all.stream().map(KeySettings.Key::name).toList();
+        // from here the permit is this sync's: whatever fails before the sync is under way gives it back
+        boolean underWay = false;
+        try {
+            if (!guard.stillHeld()) {
+                // said in one line; the state belongs to another process now
+                exchange.setRouteStop(true);
+                if (config.sync().mode() == SyncConfig.Mode.ONE_SHOT) {
+                    Quarkus.asyncExit(StateGuard.EXIT_HELD);
+                }
+                return List.of();
+            }
+            tally.reset();
+            keys.syncStarted();
+            quotaLeft.syncStarted();
+            destinations.syncStarted();
+            staging.sweep();
+            status.syncStarted();
+            walkedApps.clear();
+            this.shard = shard;
+            destinationHealth.syncStarted();
+            started = Instant.now();
+            callsAtStart = apiStats.callsByEndpoint();
+            List<KeySettings.Key> all = keys.all();
+            String apps = all.stream().map(k -> (keys.several() ? "key " + k.name() + ": " : "")
+                    + (k.appIds().isEmpty() ? "every app the key can see" : k.appIds().size() + " app(s)")).collect(Collectors.joining("; "));
+            LOG.infof("Sync started: %s%s", apps, shard == null ? "" : ", those of shard " + shard);
+            underWay = true;
+            return all.stream().map(KeySettings.Key::name).toList();
+        } catch (RuntimeException e) {
+            // e.g. the ledger in a database that does not answer: one line, the next sync tries again
+            LOG.errorf("The sync could not start: %s; the next %s tries again", oneLine(e),
+                    config.sync().mode() == SyncConfig.Mode.ONE_SHOT ? "run" : "sync");
+            LOG.debug("The sync could not start", e);
+            exchange.setRouteStop(true);
+            if (config.sync().mode() == SyncConfig.Mode.ONE_SHOT) {
+                LOG.info("One-shot sync done, exiting with 1");
+                Quarkus.asyncExit(1);
+            }
+            return List.of();
+        } finally {
+            if (!underWay) {
+                running.release();
+            }
+        }
+    }
+
+    /**
+     * Something failed inside the sync that no route's error handling took (routes/sync.yaml, asc-run's doCatch): it is
+     * a problem of this sync, said in the summary; the sync then finishes as usual (and gives its permit back).
+     */
+    public void failed(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        tally.destinationProblem("the sync stopped early: " + (e == null ? "unknown failure" : oneLine(e)));
+        LOG.debug("The sync stopped early", e);
+    }
+
+    private static String oneLine(Throwable e) {
+        Throwable c = e;
+        while (c.getMessage() == null && c.getCause() != null) {
+            c = c.getCause();
+        }
+        String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+        return m.lines().findFirst().orElse(m);
     }
 
     /** When the current (or last) sync started; null before the first. */

@@ -62,6 +62,9 @@ public class SyncStartup {
     @Inject
     SyncStatus status;
 
+    @Inject
+    StateGuard guard;
+
     // the simulator's switch and ports, read as plain keys: the sync knows no simulator class
     @ConfigProperty(name = "asc.simulator.enabled", defaultValue = "false")
     boolean simulatorEnabled;
@@ -88,13 +91,19 @@ public class SyncStartup {
             if (config.sync().enabled() && config.sync().mode() != SyncConfig.Mode.SEED && config.sync().mode() != SyncConfig.Mode.STATUS) {
                 validate(config);
                 checkKeys(); // reads and checks the keys now: a bad key stops the start
+                guard.acquire(); // one writer per state: before the state is opened
                 if (config.state().store() == SyncConfig.Store.FILE) {
                     stateStore.get();
                     deliveryLedger.get();
                     instanceLedger.get();
                 }
                 passed = true;
+            } else if (config.sync().enabled() && config.sync().mode() == SyncConfig.Mode.SEED) {
+                guard.acquire(); // a seed writes the destination's ledger
             }
+        } catch (PreventFurtherStepsException e) {
+            checked.countDown();
+            throw e;
         } catch (RuntimeException e) {
             checked.countDown(); // failed: a first sync waiting for the checks gives up at once
             throw stop(e);
