@@ -19,10 +19,12 @@ import io.github.ascanalyticssync.sync.SyncConfig;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
- * The two Java steps of routes/asc-api.yaml around the Camel HTTP call: {@link #request} turns the variables
+ * The Java steps of routes/asc-api.yaml around the Camel HTTP call: {@link #request} turns the variables
  * {@code ascMethod} and {@code ascPath} (an API path, or an absolute {@code links.next}) into Camel HTTP's method,
  * path and query headers, refusing a link to any other host before a token is attached; {@link #response} records
- * the call and Apple's quota, and turns a failed status into the typed exceptions routes/error-handling.yaml knows.
+ * the call and Apple's quota, and turns a failed status into the typed exceptions routes/error-handling.yaml knows;
+ * {@link #unreachable} turns a call without an answer, and {@link #malformed} a 2xx body that is not JSON:API, into
+ * the same exceptions.
  */
 @RegisterForReflection
 @ApplicationScoped

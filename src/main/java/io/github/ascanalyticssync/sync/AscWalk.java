@@ -18,8 +18,8 @@ import io.github.ascanalyticssync.api.JsonApi;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
- * What the walk lists and keeps (routes/sync.yaml): the first page of a request's reports and of a report's
- * instances, which reports are selected, and which instances still need their segments.
+ * What the walk lists (routes/sync.yaml): the path of a request's reports and of a report's instances (its filters),
+ * and which reports the selection keeps. Which instances still need their segments is {@code Deliveries.isNew}'s.
  */
 // the routes in routes/ call its methods by name, also in a native image
 @RegisterForReflection
