@@ -104,7 +104,22 @@ public final class AppProcess {
         return new Result(running.process().exitValue(), running.output());
     }
 
+    /** Runs the application with the environment variables {@code env} on top of this JVM's, as a user configures it. */
+    public static Result run(List<String> jvmArgs, Map<String, String> properties, Map<String, String> env, Path workDir, long timeoutSeconds)
+            throws IOException, InterruptedException {
+        Running running = start(jvmArgs, properties, env, workDir);
+        if (!running.process().waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            running.process().destroyForcibly().waitFor();
+            throw new AssertionError("The application did not exit within " + timeoutSeconds + " s; its output:\n" + running.output());
+        }
+        return new Result(running.process().exitValue(), running.output());
+    }
+
     public static Running start(List<String> jvmArgs, Map<String, String> properties, Path workDir) throws IOException {
+        return start(jvmArgs, properties, Map.of(), workDir);
+    }
+
+    public static Running start(List<String> jvmArgs, Map<String, String> properties, Map<String, String> env, Path workDir) throws IOException {
         Path jar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
         if (!Files.exists(jar)) {
             throw new IllegalStateException("Package the application first (mvn verify builds it before the *IT tests): " + jar);
@@ -125,7 +140,9 @@ public final class AppProcess {
         command.add(jar.toString());
         Files.createDirectories(workDir);
         Path log = workDir.resolve("process.log");
-        Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(env);
+        Process process = builder.start();
         return new Running(process, log);
     }
 }

@@ -214,6 +214,7 @@ public class SyncRun {
             }
             return s;
         } finally {
+            tally.finished();
             running.release();
         }
     }
