@@ -29,7 +29,7 @@ import io.github.ascanalyticssync.ledger.StateStore;
  * it holds. A configured budget always holds.
  *
  * <p>
- * Every wait is bounded and said: a call that would wait longer than {@code maxWait} (from when it began to wait) ends
+ * Every wait is bounded and said: a call that would wait for a limit returning later than {@code maxWait} from now ends
  * the run's calls at once, with one line naming whose limit it is and until when; a shorter wait is said once per
  * episode (one line, not one per call: the episode ends when a call goes without waiting), naming whose limit it is and
  * until when. What Apple announced, the end of the pause and the own calls of the window are kept in the state store
@@ -130,7 +130,6 @@ public class RateBudget {
      *         longer than the maximum wait, a 429 came again after the pause, or the application is stopping)
      */
     public synchronized long[] acquire() {
-        long entered = System.currentTimeMillis();
         boolean waited = false;
         while (true) {
             long now = System.currentTimeMillis();
@@ -166,9 +165,8 @@ public class RateBudget {
                     until = earliest + window;
                 }
             }
-            // no call waits longer than the maximum wait: not when the limit returns later, nor after waiting that long
-            // (a second of slack for a limit set while the call was already waiting)
-            if (kind != null && (until - now > maxWait || until - entered > maxWait + SAY_MS)) {
+            // no call waits for a limit that returns later than the maximum wait from now
+            if (kind != null && until - now > maxWait) {
                 exhaust(kind, until, beyondMaxWait(kind, until, apple));
                 throw refusal(now);
             }
@@ -363,7 +361,9 @@ public class RateBudget {
             exhaust(kind, until, beyondMaxWait(kind, until, appleLeft(now)));
         }
         return exhausted == null && !stopping ? null
-                : new AppStoreConnectException.QuotaExhausted(key, stopping ? "the application is stopping" : exhausted, resumeAt(), stopping);
+                : new AppStoreConnectException.QuotaExhausted(key, stopping ? "the application is stopping"
+                        : "no further API call in this run (" + (exhaustedBy == Limit.OWN_BUDGET ? "the sync's own budget" : "App Store Connect's quota")
+                                + "; said once above)", resumeAt(), stopping);
     }
 
     /** Whether this run starts no further call because a limit (the own budget or Apple's quota) holds it back. */

@@ -57,7 +57,7 @@ final class SyncProgress {
         }
         last = now;
         String w = waiting.get();
-        String suffix = w == null ? "" : " (waiting for " + w + ")";
+        String suffix = w == null || w.isEmpty() ? "" : " (waiting for " + w + ")";
         double seconds = Math.max(0.001, Duration.between(started, now).toMillis() / 1000.0);
         if (apps.isEmpty()) {
             LOG.infof("Progress: no app walked yet after %d s%s", Duration.between(started, now).toSeconds(), suffix);

@@ -95,8 +95,24 @@ final class UnknownSettings {
             names.add("asc.keys.<name>." + setting);
             patterns.add(Pattern.compile("asc\\.keys\\.[^.]+\\." + Pattern.quote(setting) + INDEX));
         }
+        // the environment variables application.properties reads (asc.sync.rate-limit.calls-per-window=${ASC_RATE_LIMIT_CALLS:3000}):
+        // the environment's source names them with dots, as asc.rate.limit.calls
+        for (ConfigSource source : ConfigProvider.getConfig().getConfigSources()) {
+            String name = source.getName() == null ? "" : source.getName();
+            if (name.contains("application.properties")) {
+                source.getProperties().values().forEach(value -> {
+                    java.util.regex.Matcher m = VARIABLE.matcher(value == null ? "" : value);
+                    while (m.find()) {
+                        exact.add(m.group(1).toLowerCase(java.util.Locale.ROOT).replace('_', '.'));
+                    }
+                });
+            }
+        }
         return new Known(exact, patterns, names);
     }
+
+    /** A variable an expression reads: {@code ${ASC_RATE_LIMIT_CALLS:3000}}. */
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{(ASC_[A-Z0-9_]+)[:}]");
 
     /**
      * The known keys: most are plain names (a set lookup), the rest have a map key ({@code *}) or a list index.
