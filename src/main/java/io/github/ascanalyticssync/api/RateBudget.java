@@ -80,6 +80,7 @@ public class RateBudget {
     private long goneUntil;
     private boolean probing;
     private long paceMs;
+    private long pacedSaid;
     private long lastCall;
     private long lastPersist;
     // the waits in flight
@@ -95,11 +96,6 @@ public class RateBudget {
     private Limit stoppedWaitingFor;
     private long stoppedUntil;
     private volatile boolean stopping;
-
-    /** A budget that yields to Apple's figure (not configured), named {@code asc.sync.rate-limit.calls-per-window}. */
-    public RateBudget(String key, int budget, Duration window, int reserve, Duration maxWait, StateStore store) {
-        this(key, budget, false, "asc.sync.rate-limit.calls-per-window", window, reserve, maxWait, store);
-    }
 
     /**
      * @param strict whether the budget was configured: it then holds even while Apple announces more calls left
@@ -172,7 +168,7 @@ public class RateBudget {
             }
             long paced = lastCall + paceMs;
             if (paceMs > 0 && paced - now > maxWait) {
-                // calls spaced for Apple's quota near its end (its said once when the spacing began): bounded too
+                // calls spaced for Apple's quota near its end (said once when the spacing began): bounded too
                 exhaust(Limit.APPLE_QUOTA, paced, "App Store Connect's quota for key " + key + " is near its end" + apple(apple) + ": calls go " + paceMs
                         + " ms apart, the next at " + TIME.format(Instant.ofEpochMilli(paced)) + ", later than asc.sync.rate-limit.max-wait ("
                         + human(Duration.ofMillis(maxWait)) + ") allows: this run starts no further API call and leaves the rest for the next run");
@@ -290,7 +286,9 @@ public class RateBudget {
                 observed = now;
                 startedSince = Math.max(0, inFlight - 1);
                 long pace = announcedRemaining <= reserve ? window / announcedLimit : 0;
-                if (pace != paceMs && pace > 0) {
+                // once per stretch near the end: answers that arrive out of order make the figure flap around the reserve
+                if (paceMs == 0 && pace > 0 && now - pacedSaid >= Math.min(window, 60_000)) {
+                    pacedSaid = now;
                     LOG.warnf("App Store Connect's quota for key %s is near its end (%d of %d calls left, asc.sync.rate-limit.reserve=%d): calls go"
                             + " one at a time, %d ms apart, from %s, until Apple announces more than the reserve left", key, announcedRemaining,
                             announcedLimit, reserve, pace, TIME.format(Instant.ofEpochMilli(now)));
