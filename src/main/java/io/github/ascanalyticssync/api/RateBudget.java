@@ -15,15 +15,27 @@ import io.github.ascanalyticssync.ledger.StateStore;
 
 /**
  * One key's share of Apple's quota, shared by every route and worker, and by every process that shares the state
- * store: at most {@code budget} calls of its own in any rolling window (Apple counts a rolling hour per key), no more
+ * store. Two limits hold: the sync's own budget ({@code asc.sync.rate-limit.calls-per-window}, at most {@code budget}
+ * calls of its own in any rolling window; Apple counts a rolling hour per key) and Apple's quota for the key (no more
  * calls than Apple's last {@code X-Rate-Limit} remainder allows, one call at a time and paced to one per
- * {@code window / limit} once that remainder falls to the reserve, and no call while the quota is gone. The quota is
- * gone after a 429 that announces no calls left (until {@code Retry-After}, or until enough of the window has passed),
- * or when the remainder is spent; the first call after such a pause goes alone, and if it meets a 429 too, the run
- * starts no further call. A pause longer than {@code maxWait} ends the run's calls at once. What Apple announced, the
- * end of the pause and the own calls of the window are kept in the state store ({@link QuotaRecord}), so the next
- * process takes them into account from its first call. Every wait ends at once when the application stops
- * ({@link #stop()}). The retry itself is Camel's redelivery; this only decides whether and when the next call may go.
+ * {@code window / limit} once that remainder falls to the reserve, no call while the quota is gone, none before a
+ * {@code Retry-After}). The quota is gone after a 429 that announces no calls left (until {@code Retry-After}, or until
+ * enough of the window has passed), or when the remainder is spent; the first call after such a pause goes alone, and
+ * if it meets a 429 too, the run starts no further call.
+ *
+ * <p>
+ * The own budget, unless configured ({@code strict}), yields to Apple's figure: while Apple announces more calls left
+ * than the reserve, the own count does not hold a call back; without a recent figure from Apple, or near the reserve,
+ * it holds. A configured budget always holds.
+ *
+ * <p>
+ * Every wait is bounded and said: a call that would wait for a limit returning later than {@code maxWait} from now ends
+ * the run's calls at once, with one line naming whose limit it is and until when; a shorter wait is said once per
+ * episode (one line, not one per call: the episode ends when a call goes without waiting), naming whose limit it is and
+ * until when. What Apple announced, the end of the pause and the own calls of the window are kept in the state store
+ * ({@link QuotaRecord}), so the next process takes them into account from its first call. Every wait ends at once when
+ * the application stops ({@link #stop()}). The retry itself is Camel's redelivery; this only decides whether and when
+ * the next call may go.
  *
  * <p>
  * Written here rather than taken from a token-bucket library: a bucket refilled per hour admits up to twice its size
@@ -31,13 +43,27 @@ import io.github.ascanalyticssync.ledger.StateStore;
  */
 public class RateBudget {
 
+    /** Whose limit a call waits for. */
+    public enum Limit {
+        /** The sync's own budget, {@code asc.sync.rate-limit.calls-per-window}. */
+        OWN_BUDGET,
+        /** Apple's quota for the key is used up (its {@code X-Rate-Limit} remainder spent, or a 429 with none left). */
+        APPLE_QUOTA,
+        /** Apple answered 429 with a {@code Retry-After} while its quota still had calls left. */
+        RETRY_AFTER
+    }
+
     private static final Logger LOG = Logger.getLogger(RateBudget.class);
     private static final long POLL_MS = 50;
+    /** A wait shorter than this is not worth a line (pacing, calls in flight). */
+    private static final long SAY_MS = 1000;
     private static final long PERSIST_EVERY_MS = 5_000;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
     private final String key;
     private final int budget;
+    private final boolean strict;
+    private final String setting;
     private final long window;
     private final int reserve;
     private final long maxWait;
@@ -50,24 +76,40 @@ public class RateBudget {
     private int startedSince;
     private int inFlight;
     private long pausedUntil;
+    private Long retryAfter;
     private long goneUntil;
     private boolean probing;
     private long paceMs;
+    private long pacedSaid;
     private long lastCall;
     private long lastPersist;
+    // the waits in flight
+    private int waiters;
+    private Limit waitingFor;
+    private long waitingUntil;
+    private Limit announced;
     // the run in flight
     private long goneInRun;
     private String exhausted;
-    private boolean announced;
+    private Limit exhaustedBy;
+    private long exhaustedUntil;
+    private Limit stoppedWaitingFor;
+    private long stoppedUntil;
     private volatile boolean stopping;
 
-    /** @param store where the quota is shared with the next process; null: this process only */
-    public RateBudget(String key, int budget, Duration window, int reserve, Duration maxWait, StateStore store) {
+    /**
+     * @param strict whether the budget was configured: it then holds even while Apple announces more calls left
+     * @param setting the property the budget comes from, for the lines that name it
+     * @param store where the quota is shared with the next process; null: this process only
+     */
+    public RateBudget(String key, int budget, boolean strict, String setting, Duration window, int reserve, Duration maxWait, StateStore store) {
         if (budget < 1) {
-            throw new IllegalStateException("asc.sync.rate-limit.calls-per-window must be at least 1, not " + budget);
+            throw new IllegalStateException(setting + " must be at least 1, not " + budget);
         }
         this.key = key;
         this.budget = budget;
+        this.strict = strict;
+        this.setting = setting;
         this.window = window.toMillis();
         this.reserve = reserve;
         this.maxWait = maxWait.toMillis();
@@ -80,19 +122,16 @@ public class RateBudget {
      * when the call has ended, and to {@link #answered} with its response. A call counts until a full window after it
      * ended, so that the server, which sees it arrive earlier, never counts more than the budget in any window.
      *
-     * @throws AppStoreConnectException.QuotaExhausted when the run starts no further call (the quota is gone for
+     * @throws AppStoreConnectException.QuotaExhausted when the run starts no further call (a limit holds the call back
      *         longer than the maximum wait, a 429 came again after the pause, or the application is stopping)
      */
     public synchronized long[] acquire() {
+        boolean waited = false;
         while (true) {
             long now = System.currentTimeMillis();
             calls.removeIf(c -> c[0] <= now - window);
-            long wait = 0;
-            if (calls.size() >= budget) {
-                long earliest = calls.stream().mapToLong(c -> c[0]).min().orElse(now);
-                wait = earliest == Long.MAX_VALUE ? POLL_MS : earliest + window - now;
-            }
-            long left = remaining == null || now - observed >= window ? Long.MAX_VALUE : remaining - startedSince;
+            Long apple = appleLeft(now);
+            long left = apple == null ? Long.MAX_VALUE : apple;
             if (left <= 0 && inFlight == 0 && goneUntil <= now && !stopping && exhausted == null) {
                 gone(now, null);
                 continue;
@@ -101,31 +140,124 @@ public class RateBudget {
             if (refused != null) {
                 throw refused;
             }
+            // whose limit holds the call back, and until when
+            Limit kind = null;
+            long until = now;
+            if (goneUntil > until) {
+                kind = Limit.APPLE_QUOTA;
+                until = goneUntil;
+            }
+            if (pausedUntil > until) {
+                kind = Limit.RETRY_AFTER;
+                until = pausedUntil;
+            }
+            long wait = 0;
+            if (calls.size() >= budget && ownHolds(apple)) {
+                long earliest = calls.stream().mapToLong(c -> c[0]).min().orElse(now);
+                if (earliest == Long.MAX_VALUE) {
+                    wait = POLL_MS; // every counted call still in flight: it frees a window after it ends
+                } else if (earliest + window > until) {
+                    kind = Limit.OWN_BUDGET;
+                    until = earliest + window;
+                }
+            }
+            // no call waits for a limit that returns later than the maximum wait from now
+            if (kind != null && until - now > maxWait) {
+                exhaust(kind, until, beyondMaxWait(kind, until, apple));
+                throw refusal(now);
+            }
+            long paced = lastCall + paceMs;
+            if (paceMs > 0 && paced - now > maxWait) {
+                // calls spaced for Apple's quota near its end (said once when the spacing began): bounded too
+                exhaust(Limit.APPLE_QUOTA, paced, "App Store Connect's quota for key " + key + " is near its end" + apple(apple) + ": calls go " + paceMs
+                        + " ms apart, the next at " + TIME.format(Instant.ofEpochMilli(paced)) + ", later than asc.sync.rate-limit.max-wait ("
+                        + human(Duration.ofMillis(maxWait)) + ") allows: this run starts no further API call and leaves the rest for the next run");
+                throw refusal(now);
+            }
             if ((left <= 0 || left <= reserve || probing) && inFlight > 0) {
                 wait = Math.max(wait, POLL_MS);
             }
-            long pause = Math.max(pausedUntil, goneUntil) - now;
-            if (pause > 1000 && !announced) {
-                announced = true;
-                LOG.warnf("App Store Connect's quota for key %s is used up: API calls resume at %s (in %d s) by themselves", key,
-                        TIME.format(Instant.ofEpochMilli(now + pause)), (pause + 999) / 1000);
-            }
-            wait = Math.max(wait, Math.max(pause, lastCall + paceMs - now));
+            wait = Math.max(wait, Math.max(until - now, paced - now));
             if (wait <= 0) {
                 long[] ticket = { Long.MAX_VALUE, now };
                 calls.addLast(ticket);
                 inFlight++;
                 startedSince++;
                 lastCall = now;
+                if (!waited) {
+                    announced = null; // a call went without waiting: the next wait is a new episode
+                }
                 return ticket;
             }
+            if (kind != null) {
+                waited = true;
+                if (until - now > SAY_MS) {
+                    say(kind, until, now, apple);
+                }
+            }
+            waiters++;
+            waitingFor = kind;
+            waitingUntil = until;
             try {
                 wait(Math.max(1, wait));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 stopping = true;
+            } finally {
+                waiters--;
             }
         }
+    }
+
+    /** Whether the own count holds a call back: when configured, and otherwise unless Apple announces more than the reserve left. */
+    private boolean ownHolds(Long apple) {
+        return strict || apple == null || apple <= reserve;
+    }
+
+    /** Calls left by Apple's last figure (minus those started since), or null without a figure of this window. */
+    private Long appleLeft(long now) {
+        return remaining == null || now - observed >= window ? null : (long) remaining - startedSince;
+    }
+
+    /** The one line of a wait episode: whose limit, until when. */
+    private void say(Limit kind, long until, long now, Long apple) {
+        if (kind == announced) {
+            return;
+        }
+        announced = kind;
+        String resume = ": API calls resume at " + TIME.format(Instant.ofEpochMilli(until)) + " (in " + (until - now + 999) / 1000 + " s) by themselves";
+        switch (kind) {
+            case OWN_BUDGET -> LOG.infof("The sync's own budget for key %s is spent (%s)%s%s", key, own(), resume, apple(apple));
+            case APPLE_QUOTA -> LOG.warnf("App Store Connect's quota for key %s is used up%s", key, resume);
+            case RETRY_AFTER -> LOG.warnf("App Store Connect's quota for key %s: Apple answered 429 with Retry-After: %s s%s%s", key,
+                    retryAfter == null ? "?" : retryAfter, apple(apple), resume);
+        }
+    }
+
+    /** The own budget as configured: "asc.sync.rate-limit.calls-per-window=150 calls per 1h". */
+    private String own() {
+        return setting + "=" + budget + " calls per " + human(Duration.ofMillis(window));
+    }
+
+    private String apple(Long apple) {
+        return apple == null || limit == null ? "" : "; App Store Connect announces " + Math.max(0, apple) + " of " + limit + " calls left";
+    }
+
+    private String beyondMaxWait(Limit kind, long until, Long apple) {
+        String then = TIME.format(Instant.ofEpochMilli(until));
+        String stop = ", longer than asc.sync.rate-limit.max-wait (" + human(Duration.ofMillis(maxWait))
+                + "): this run starts no further API call and leaves the rest for the next run";
+        return switch (kind) {
+            case OWN_BUDGET -> "The sync's own budget for key " + key + " is spent (" + own() + apple(apple) + "): the next call could go at " + then
+                    + stop + (strict && apple != null && apple > reserve ? " (raise " + setting + ", or leave it unset to let App Store Connect's figure decide)" : "");
+            case APPLE_QUOTA -> "App Store Connect's quota for key " + key + " is used up until " + then + stop;
+            case RETRY_AFTER -> "App Store Connect's quota for key " + key + ": Apple answered 429 with Retry-After: "
+                    + (retryAfter == null ? "?" : retryAfter) + " s, until " + then + stop;
+        };
+    }
+
+    static String human(Duration d) {
+        return d.toString().substring(2).toLowerCase();
     }
 
     /** The call of the ticket has ended (answered or not). */
@@ -154,8 +286,12 @@ public class RateBudget {
                 observed = now;
                 startedSince = Math.max(0, inFlight - 1);
                 long pace = announcedRemaining <= reserve ? window / announcedLimit : 0;
-                if (pace != paceMs && pace > 0) {
-                    LOG.warnf("App Store Connect quota low (%d of %d left): spacing calls %d ms apart", announcedRemaining, announcedLimit, pace);
+                // once per stretch near the end: answers that arrive out of order make the figure flap around the reserve
+                if (paceMs == 0 && pace > 0 && now - pacedSaid >= Math.min(window, 60_000)) {
+                    pacedSaid = now;
+                    LOG.warnf("App Store Connect's quota for key %s is near its end (%d of %d calls left, asc.sync.rate-limit.reserve=%d): calls go"
+                            + " one at a time, %d ms apart, from %s, until Apple announces more than the reserve left", key, announcedRemaining,
+                            announcedLimit, reserve, pace, TIME.format(Instant.ofEpochMilli(now)));
                 }
                 paceMs = pace;
             }
@@ -165,12 +301,13 @@ public class RateBudget {
         } else if (status == 429) {
             if (announcedRemaining != null && announcedRemaining > 0) {
                 if (retryAfterSeconds != null && retryAfterSeconds > 0) {
+                    retryAfter = retryAfterSeconds;
                     pausedUntil = Math.max(pausedUntil, now + retryAfterSeconds * 1000);
                 }
             } else {
                 if (goneInRun > 0 && ticket != null && ticket[1] >= goneInRun) {
-                    exhaust("App Store Connect answered 429 again after the pause: this run starts no further API call for key " + key
-                            + " and leaves the rest for the next run");
+                    exhaust(Limit.APPLE_QUOTA, now, "App Store Connect's quota for key " + key + " is used up: Apple answered 429 again after the"
+                            + " pause; this run starts no further API call and leaves the rest for the next run");
                 }
                 goneInRun = goneInRun > 0 ? goneInRun : now;
                 gone(now, retryAfterSeconds);
@@ -184,11 +321,17 @@ public class RateBudget {
         load(false);
         goneInRun = 0;
         exhausted = null;
-        announced = false;
+        exhaustedBy = null;
+        announced = null;
+        stoppedWaitingFor = null;
     }
 
     /** The application is stopping: every wait ends now, and no further call starts. */
     public synchronized void stop() {
+        if (!stopping && waiters > 0 && waitingFor != null) {
+            stoppedWaitingFor = waitingFor;
+            stoppedUntil = waitingUntil;
+        }
         stopping = true;
         notifyAll();
         persist();
@@ -210,28 +353,75 @@ public class RateBudget {
 
     /** The refusal of the run's next call (acquire's check, and {@link #refusal()}), or null when it may wait. */
     private AppStoreConnectException.QuotaExhausted refusal(long now) {
-        long pause = Math.max(pausedUntil, goneUntil) - now;
-        if (pause > maxWait) {
-            exhaustBeyondMaxWait(now, pause);
+        if (exhausted == null && !stopping && Math.max(pausedUntil, goneUntil) - now > maxWait) {
+            Limit kind = goneUntil >= pausedUntil ? Limit.APPLE_QUOTA : Limit.RETRY_AFTER;
+            long until = Math.max(pausedUntil, goneUntil);
+            exhaust(kind, until, beyondMaxWait(kind, until, appleLeft(now)));
         }
         return exhausted == null && !stopping ? null
-                : new AppStoreConnectException.QuotaExhausted(key, stopping ? "the application is stopping" : exhausted, resumeAt(), stopping);
+                : new AppStoreConnectException.QuotaExhausted(key, stopping ? "the application is stopping"
+                        : "no further API call in this run (" + (exhaustedBy == Limit.OWN_BUDGET ? "the sync's own budget" : "App Store Connect's quota")
+                                + "; said once above)", resumeAt(), stopping);
     }
 
-    private void exhaustBeyondMaxWait(long now, long pause) {
-        exhaust("App Store Connect's quota for key " + key + " is used up until " + TIME.format(Instant.ofEpochMilli(now + pause))
-                + ", longer than asc.sync.rate-limit.max-wait (" + Duration.ofMillis(maxWait).toString().substring(2).toLowerCase()
-                + "): this run starts no further API call and leaves the rest for the next run");
-    }
-
-    /** Whether this run starts no further call because the quota is used up. */
+    /** Whether this run starts no further call because a limit (the own budget or Apple's quota) holds it back. */
     public synchronized boolean exhausted() {
         return exhausted != null;
+    }
+
+    /** Whose limit ended this run's calls, or null. */
+    public synchronized Limit exhaustedBy() {
+        return exhaustedBy;
+    }
+
+    /**
+     * What ended the run's calls, as the start of the sync's closing sentence: "App Store Connect's quota for key X is
+     * used up" or "the sync's own budget for key X is spent (...)"; null when nothing did.
+     */
+    public synchronized String spent() {
+        if (exhaustedBy == null) {
+            return null;
+        }
+        if (exhaustedBy == Limit.APPLE_QUOTA) {
+            return "App Store Connect's quota for key " + key + " is used up";
+        }
+        if (exhaustedBy == Limit.RETRY_AFTER) {
+            return "App Store Connect's quota for key " + key + " holds calls back (Apple answered 429 with Retry-After: "
+                    + (retryAfter == null ? "?" : retryAfter) + " s)";
+        }
+        Long apple = appleLeft(System.currentTimeMillis());
+        return "the sync's own budget for key " + key + " is spent (" + own() + apple(apple)
+                + (apple != null && apple > reserve ? ": raise " + setting + ", or leave it unset to let App Store Connect's figure decide" : "") + ")";
+    }
+
+    /** What a wait ended by {@link #stop()} waited for ("the sync's own budget for key X (...) until T"), or null. */
+    public synchronized String stoppedWaiting() {
+        if (stoppedWaitingFor == null) {
+            return null;
+        }
+        String until = " until " + TIME.format(Instant.ofEpochMilli(stoppedUntil));
+        return switch (stoppedWaitingFor) {
+            case OWN_BUDGET -> "the sync's own budget for key " + key + " (" + own() + ")" + until;
+            case APPLE_QUOTA -> "App Store Connect's quota for key " + key + until;
+            case RETRY_AFTER -> "App Store Connect's quota for key " + key + " (Retry-After)" + until;
+        };
+    }
+
+    /** What a call waits for now ("the sync's own budget for key X until T"), or null when none waits for a limit. */
+    public synchronized String waiting() {
+        if (waiters == 0 || waitingFor == null || waitingUntil <= System.currentTimeMillis()) {
+            return null;
+        }
+        return (waitingFor == Limit.OWN_BUDGET ? "the sync's own budget for key " : "App Store Connect's quota for key ") + key + " until "
+                + TIME.format(Instant.ofEpochMilli(waitingUntil));
     }
 
     /** When calls can go again, or null when they can now. */
     public synchronized Instant resumeAt() {
         long until = Math.max(pausedUntil, goneUntil);
+        if (exhaustedBy == Limit.OWN_BUDGET) {
+            until = Math.max(until, exhaustedUntil);
+        }
         return until > System.currentTimeMillis() ? Instant.ofEpochMilli(until) : null;
     }
 
@@ -246,9 +436,17 @@ public class RateBudget {
         return budget;
     }
 
-    /** Calls one window allows: the budget, or Apple's announced limit when smaller. */
+    /** Whether the budget was configured (it then holds even while Apple announces more calls left). */
+    public boolean strict() {
+        return strict;
+    }
+
+    /**
+     * Calls one window allows: a configured budget, or Apple's announced limit when smaller; an unconfigured budget
+     * yields to Apple's announced limit.
+     */
     public synchronized int callsPerWindow() {
-        return limit == null ? budget : Math.min(budget, limit);
+        return limit == null ? budget : strict ? Math.min(budget, limit) : limit;
     }
 
     public Duration window() {
@@ -259,9 +457,12 @@ public class RateBudget {
         return key;
     }
 
-    private void exhaust(String why) {
+    /** The run starts no further call: said once, with whose limit it was. */
+    private void exhaust(Limit kind, long until, String why) {
         if (exhausted == null) {
             exhausted = why;
+            exhaustedBy = kind;
+            exhaustedUntil = until;
             LOG.warn(why);
         }
     }

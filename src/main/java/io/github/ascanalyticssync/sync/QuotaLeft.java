@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.StringJoiner;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
@@ -23,8 +24,10 @@ import io.github.ascanalyticssync.api.RateBudget;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
- * What a sync left for the next run because App Store Connect's quota was used up (or the application was asked to stop): the calls the rate budget did not start, counted by what they would have listed, summed up in one
- * sentence at the end of the sync instead of one error per report.
+ * What a sync left for the next run because a limit held its calls back longer than asc.sync.rate-limit.max-wait (the
+ * sync's own budget, asc.sync.rate-limit.calls-per-window, or App Store Connect's quota for the key), or because the
+ * application stopped: the calls the rate budget did not start, counted by what they would have listed, summed up in
+ * one sentence at the end of the sync that names whose limit it was, instead of one error per report.
  */
 // routes/error-handling.yaml calls it by name, also in a native image
 @RegisterForReflection
@@ -115,19 +118,25 @@ public class QuotaLeft {
             calls = left.values().stream().mapToLong(AtomicLong::get).sum();
         }
         if (stopped) {
-            // asked to stop (Ctrl+C, SIGTERM): the rate budget refuses every further call, which is no quota of Apple's
-            return "Stopped before the end of the sync (the application was asked to stop); left for the next run: " + what + " (at least "
-                    + calls + " API call(s))";
+            String waits = budgets.stream().map(RateBudget::stoppedWaiting).filter(Objects::nonNull).collect(Collectors.joining(" and "));
+            // asked to stop (Ctrl+C, SIGTERM): the rate budget refuses every further call, which is nobody's quota
+            return (waits.isEmpty() ? "Stopped before the end of the sync (the application was asked to stop)"
+                    : "The application stopped while waiting for " + waits + " (it was asked to stop)") + "; left for the next run: " + what
+                    + " (at least " + calls + " API call(s))";
         }
-        // the key whose quota returns last says when the rest can be done
-        RateBudget budget = budgets.stream().filter(RateBudget::exhausted)
-                .max(Comparator.comparing(b -> b.resumeAt() == null ? Instant.EPOCH : b.resumeAt())).orElse(budgets.get(0));
-        String used = budgets.stream().filter(RateBudget::exhausted).map(RateBudget::key).collect(Collectors.joining(", "));
+        // whose limit ended the calls, per key; the key whose calls return last says when the rest can be done
+        List<RateBudget> spent = budgets.stream().filter(RateBudget::exhausted).toList();
+        RateBudget budget = spent.stream().max(Comparator.comparing(b -> b.resumeAt() == null ? Instant.EPOCH : b.resumeAt()))
+                .orElse(budgets.get(0));
+        String whose = spent.stream().map(RateBudget::spent).filter(Objects::nonNull).collect(Collectors.joining("; "));
+        if (whose.isEmpty()) {
+            whose = "App Store Connect's quota for key " + budget.key() + " is used up";
+        }
         Instant from = budget.resumeAt() == null ? Instant.now() : budget.resumeAt();
         int perWindow = budget.callsPerWindow();
         Instant done = from.plus(budget.window().multipliedBy((calls - 1) / perWindow));
-        return "App Store Connect's quota for key " + (used.isEmpty() ? budget.key() : used) + " is used up; left for the next run: " + what
-                + " (at least " + calls + " API call(s)); at the current budget of " + perWindow + " calls per "
-                + budget.window().toString().substring(2).toLowerCase() + " that can be done from " + TIME.format(done);
+        return Character.toUpperCase(whose.charAt(0)) + whose.substring(1) + "; left for the next run: " + what + " (at least " + calls
+                + " API call(s)); at the current budget of " + perWindow + " calls per " + budget.window().toString().substring(2).toLowerCase()
+                + " that can be done from " + TIME.format(done);
     }
 }

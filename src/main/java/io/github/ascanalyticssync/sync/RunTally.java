@@ -183,7 +183,21 @@ public class RunTally {
         if (request != null) {
             deliveredByRequest.computeIfAbsent(request, r -> new AtomicLong()).incrementAndGet();
         }
-        progress.log();
+        progress();
+    }
+
+    /**
+     * The progress lines every ten seconds while a sync runs (also from the timer of routes/sync.yaml, so that they go
+     * on while the sync waits), with what it waits for.
+     */
+    public void progress() {
+        progress.log(() -> keys.budgets().stream().map(io.github.ascanalyticssync.api.RateBudget::waiting).filter(java.util.Objects::nonNull)
+                .collect(java.util.stream.Collectors.joining(" and ")));
+    }
+
+    /** The sync is over: no more progress lines until the next. */
+    void finished() {
+        progress.finished();
     }
 
     /**

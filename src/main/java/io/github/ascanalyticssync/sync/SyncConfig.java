@@ -229,7 +229,11 @@ public interface SyncConfig {
 
     /** The sync's share of the key's quota (Apple: about 3600 calls per rolling hour per key). */
     interface RateLimit {
-        /** Most calls in any rolling window, across all routes and workers: safely under Apple's 3600. */
+        /**
+         * The sync's own budget: most calls in any rolling window, across all routes and workers, safely under Apple's
+         * 3600. Left at its default, it yields to Apple's figure: while App Store Connect announces more calls left than
+         * the reserve, the own count holds no call back. Set (in any source), it holds strictly.
+         */
         @WithDefault("3000")
         int callsPerWindow();
 
@@ -245,9 +249,10 @@ public interface SyncConfig {
         int retries();
 
         /**
-         * The longest a run waits for the quota to return (Retry-After, or the window to free up); beyond it, the run
-         * starts no further call and leaves the rest for the next run. Unset: 5 minutes in one-shot mode, the window
-         * otherwise.
+         * The longest a call waits for a limit: the sync's own budget to free up, App Store Connect's quota to return,
+         * a Retry-After, the spacing near the reserve. A wait that would last longer ends the run's calls at once: the
+         * run leaves the rest for the next run (one-shot: exit 3) with a sentence naming whose limit it was. Unset: 5
+         * minutes in one-shot mode, the window otherwise.
          */
         Optional<Duration> maxWait();
     }

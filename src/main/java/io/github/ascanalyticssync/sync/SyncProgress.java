@@ -6,10 +6,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
 
-/** Per app, how far the sync in flight got, logged every ten seconds while segments arrive. */
+/** Per app, how far the sync in flight got, logged every ten seconds while it runs, also while it waits. */
 final class SyncProgress {
 
     private static final Logger LOG = Logger.getLogger(SyncProgress.class);
@@ -27,27 +28,43 @@ final class SyncProgress {
     private final Map<String, App> apps = new ConcurrentHashMap<>();
     private volatile Instant started = Instant.now();
     private volatile Instant last = started;
+    private volatile boolean running;
 
     void reset() {
         apps.clear();
         started = Instant.now();
         last = started;
+        running = true;
+    }
+
+    /** The sync is over: no progress lines until the next. */
+    void finished() {
+        running = false;
     }
 
     App app(String appId) {
         return apps.computeIfAbsent(appId == null ? "?" : appId, k -> new App());
     }
 
-    void log() {
+    /**
+     * The progress lines, when ten seconds have passed since the last: per app, and what the sync waits for (from
+     * {@code waiting}, e.g. "the sync's own budget for key X until ..."; null when it waits for nothing).
+     */
+    synchronized void log(Supplier<String> waiting) {
         Instant now = Instant.now();
-        if (Duration.between(last, now).compareTo(EVERY) < 0) {
+        if (!running || Duration.between(last, now).compareTo(EVERY) < 0) {
             return;
         }
         last = now;
+        String w = waiting.get();
+        String suffix = w == null || w.isEmpty() ? "" : " (waiting for " + w + ")";
         double seconds = Math.max(0.001, Duration.between(started, now).toMillis() / 1000.0);
-        apps.forEach((appId, p) -> LOG.infof("Progress app %s: %d report(s); instances %d of %d; segments %d of %d; %s at %s/s", appId,
+        if (apps.isEmpty()) {
+            LOG.infof("Progress: no app walked yet after %d s%s", Duration.between(started, now).toSeconds(), suffix);
+        }
+        apps.forEach((appId, p) -> LOG.infof("Progress app %s: %d report(s); instances %d of %d; segments %d of %d; %s at %s/s%s", appId,
                 p.reports.get(), p.instancesDone.get(), p.instancesListed.get(), p.segmentsDone.get(), p.segmentsListed.get(),
-                human(p.bytes.get()), human((long) (p.bytes.get() / seconds))));
+                human(p.bytes.get()), human((long) (p.bytes.get() / seconds)), suffix));
     }
 
     static String human(long bytes) {

@@ -266,6 +266,7 @@ public class SyncRun {
             }
             return s;
         } finally {
+            tally.finished();
             running.release();
         }
     }

@@ -31,7 +31,7 @@ import io.quarkus.test.junit.TestProfile;
 
 /**
  * The key's quota used up by another client (the test, with the same key), Apple's hour shrunk to 15 seconds on
- * both sides, service mode: the sync meets at most two 429s, says once when it resumes, waits, and delivers
+ * both sides, service mode: the sync meets at most two 429s, says once per wait when it resumes, waits, and delivers
  * everything; what Apple announced is in the state store for the next process.
  */
 @QuarkusTest
@@ -101,8 +101,12 @@ class QuotaTest {
         assertDeliveredExactly(expected());
         long met = SyncHarness.calls(429) - before;
         assertTrue(met <= 2, "at most two calls met the used-up quota: " + met);
-        long resumes = budgetLog.stream().filter(m -> m.contains("API calls resume at")).count();
-        assertEquals(1, resumes, "said once when it resumes: " + budgetLog);
+        // each wait said once (Apple's window is so short here that the quota can be used up again later in the sync:
+        // a new wait, a new line), never once per call
+        List<String> resumes = budgetLog.stream().filter(m -> m.contains("API calls resume at")).toList();
+        assertTrue(!resumes.isEmpty(), "said when it resumes: " + budgetLog);
+        assertEquals(resumes.size(), resumes.stream().map(m -> m.substring(m.indexOf("resume at"))).distinct().count(),
+                "each wait said once: " + resumes);
         assertTrue(seconds >= 2, "it waited for the window to free up: " + seconds + " s");
         int most = simulator().get("/simulator/rate-limit").then().extract().jsonPath().getInt("keys.DEMOKEY001.maxInWindow");
         assertTrue(most <= QUOTA, "never more than Apple's quota in a window: " + most);
