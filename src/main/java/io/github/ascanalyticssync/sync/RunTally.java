@@ -207,7 +207,7 @@ public class RunTally {
     public void segmentCopied(Exchange exchange) {
         copied.incrementAndGet();
         app(exchange.getVariable("appId", String.class)).segmentsDone.incrementAndGet();
-        progress.log();
+        progress();
     }
 
     /** A segment or manifest that the named destinations still lack after this sync. */
