@@ -76,7 +76,7 @@ public class Seeding {
     public Outcome seed(Path from, String destination) throws IOException {
         if (!destinations.names().contains(destination)) {
             throw new IllegalArgumentException("asc.seed.to names " + destination + ", which is not a destination here; the destinations are "
-                    + destinations.names() + " (routes deliver-<name> in routes/)");
+                    + destinations.names() + " (routes deliver-<name>: the built-in routes and those of asc.routes.dir)");
         }
         if (!Files.isDirectory(from)) {
             throw new IllegalArgumentException("asc.seed.from names " + from.toAbsolutePath() + ", which is not a folder");
