@@ -101,32 +101,23 @@ public class SegmentDownloader {
             if (status != 200) {
                 throw new SegmentDownloadException("Segment " + segmentId + ": " + where + " answered " + status, false);
             }
-            MessageDigest md5 = MessageDigest.getInstance("MD5");
-            long received = 0;
+            Pass pass = new Pass(sizeInBytes);
             SegmentCheck.Content content;
             try (SegmentCheck check = SegmentCheck.start(checks)) {
                 try (InputStream in = connection.getInputStream(); OutputStream out = local(() -> Files.newOutputStream(partial))) {
-                    boolean more = true;
-                    while (more) {
-                        byte[] chunk = check.buffer();
-                        int n = in.readNBytes(chunk, 0, chunk.length);
-                        more = n == chunk.length;
-                        md5.update(chunk, 0, n);
-                        write(out, chunk, n);
-                        received += n;
-                        if (received > sizeInBytes) {
-                            throw new SegmentDownloadException("Segment " + segmentId + ": more bytes than the announced " + sizeInBytes, false);
-                        }
-                        check.submit(chunk, n);
-                    }
+                    pass.run(in, out, check);
                 } catch (IOException e) {
-                    throw new SegmentDownloadException("Segment " + segmentId + ": the transfer from " + where + " broke after " + received
+                    throw new SegmentDownloadException("Segment " + segmentId + ": the transfer from " + where + " broke after " + pass.bytes
                             + " of " + sizeInBytes + " bytes (" + e.getClass().getSimpleName() + ")", false);
+                }
+                long received = pass.bytes;
+                if (received > sizeInBytes) {
+                    throw new SegmentDownloadException("Segment " + segmentId + ": more bytes than the announced " + sizeInBytes, false);
                 }
                 if (received != sizeInBytes) {
                     throw new SegmentDownloadException("Segment " + segmentId + ": received " + received + " bytes, sizeInBytes says " + sizeInBytes, false);
                 }
-                String actual = HexFormat.of().formatHex(md5.digest());
+                String actual = pass.md5();
                 if (!actual.equalsIgnoreCase(checksum)) {
                     throw new SegmentDownloadException("Segment " + segmentId + ": checksum " + actual + " does not match the announced " + checksum, false);
                 }
@@ -137,7 +128,7 @@ public class SegmentDownloader {
             }
             local(() -> Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE));
             complete = true;
-            return new Staged(target, new SegmentFacts(segmentId, checksum, received, content.rows(),
+            return new Staged(target, new SegmentFacts(segmentId, checksum, pass.bytes, content.rows(),
                     content.firstDate(), content.lastDate()));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -168,34 +159,25 @@ public class SegmentDownloader {
         Path target = staged(segmentId);
         Path partial = staging.resolve("." + segmentId + ".part");
         try {
-            MessageDigest md5 = MessageDigest.getInstance("MD5");
-            long read = 0;
+            Pass pass = new Pass(sizeInBytes);
             SegmentCheck.Content content;
             try (SegmentCheck check = SegmentCheck.start(checks)) {
                 try (InputStream in = Files.newInputStream(source); OutputStream out = local(() -> Files.newOutputStream(partial))) {
-                    boolean more = true;
-                    while (more) {
-                        byte[] chunk = check.buffer();
-                        int n = in.readNBytes(chunk, 0, chunk.length);
-                        more = n == chunk.length;
-                        md5.update(chunk, 0, n);
-                        write(out, chunk, n);
-                        read += n;
-                        if (read > sizeInBytes) {
-                            mismatch.accept("it has more than the recorded " + sizeInBytes + " bytes");
-                            return null;
-                        }
-                        check.submit(chunk, n);
-                    }
+                    pass.run(in, out, check);
                 } catch (IOException e) {
                     mismatch.accept("it could not be read (" + e.getClass().getSimpleName() + ")");
+                    return null;
+                }
+                long read = pass.bytes;
+                if (read > sizeInBytes) {
+                    mismatch.accept("it has more than the recorded " + sizeInBytes + " bytes");
                     return null;
                 }
                 if (read != sizeInBytes) {
                     mismatch.accept("it has " + read + " bytes, the record says " + sizeInBytes);
                     return null;
                 }
-                String actual = HexFormat.of().formatHex(md5.digest());
+                String actual = pass.md5();
                 if (!actual.equalsIgnoreCase(checksum)) {
                     mismatch.accept("its MD5 " + actual + " is not the recorded " + checksum);
                     return null;
@@ -209,7 +191,7 @@ public class SegmentDownloader {
                 return null;
             }
             local(() -> Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE));
-            return new Staged(target, new SegmentFacts(segmentId, checksum, read, content.rows(), content.firstDate(), content.lastDate()));
+            return new Staged(target, new SegmentFacts(segmentId, checksum, pass.bytes, content.rows(), content.firstDate(), content.lastDate()));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         } finally {
@@ -233,6 +215,41 @@ public class SegmentDownloader {
             return step.run();
         } catch (IOException e) {
             throw LocalDisk.writeFailed(staging, STATE_DIR, e);
+        }
+    }
+
+    /**
+     * One pass over a segment's bytes, as a download and a copy make it: into the temporary file, through the MD5 digest
+     * and the content check, chunk by chunk (nothing beyond the check's chunks in memory). It stops as soon as more than
+     * the expected size came; {@link #bytes} then exceeds it, and is what came so far when the source breaks.
+     */
+    private final class Pass {
+        private final long expected;
+        private final MessageDigest digest;
+        long bytes;
+
+        Pass(long expected) throws NoSuchAlgorithmException {
+            this.expected = expected;
+            this.digest = MessageDigest.getInstance("MD5");
+        }
+
+        void run(InputStream in, OutputStream out, SegmentCheck check) throws IOException {
+            boolean more = true;
+            while (more && bytes <= expected) {
+                byte[] chunk = check.buffer();
+                int n = in.readNBytes(chunk, 0, chunk.length);
+                more = n == chunk.length;
+                digest.update(chunk, 0, n);
+                write(out, chunk, n);
+                bytes += n;
+                if (bytes <= expected) {
+                    check.submit(chunk, n);
+                }
+            }
+        }
+
+        String md5() {
+            return HexFormat.of().formatHex(digest.digest());
         }
     }
 

@@ -58,16 +58,8 @@ class FillFromCopiesIT {
             call(simulator, "DELETE", "/simulator/calls");
 
             // the second folder destination, added the way the README shows: a templatedRoute in a route file
-            Files.writeString(work.resolve("routes/archive.yaml"), """
-                    - templatedRoute:
-                        routeTemplateRef: destination
-                        routeId: deliver-archive
-                        parameters:
-                          - name: name
-                            value: archive
-                          - name: sink
-                            value: "kamelet:asc-folder-sink/archive?path={{asc.destinations.archive.path}}"
-                    """);
+            Files.writeString(work.resolve("routes/archive.yaml"),
+                    TestFiles.destinationRoute("archive", "kamelet:asc-folder-sink/archive?path={{asc.destinations.archive.path}}"));
             Map<String, String> withArchive = new HashMap<>(env(simulator));
             withArchive.put("ASC_DESTINATIONS_ARCHIVE_PATH", archive.toString());
 

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
 
+import io.github.ascanalyticssync.sync.TestFiles;
 import io.github.ascanalyticssync.AppProcess;
 import io.github.ascanalyticssync.simulator.Simulator;
 
@@ -74,16 +75,8 @@ class MountedConfigurationIT {
         // no routes/ in the working directory: the application's own routes and Kamelets, and one more destination
         // mounted from a ConfigMap, on one of the application's Kamelets
         Path extra = Files.createDirectories(work.resolve("etc/asc/routes"));
-        Files.writeString(extra.resolve("archive.yaml"), """
-                - templatedRoute:
-                    routeTemplateRef: destination
-                    routeId: deliver-archive
-                    parameters:
-                      - name: name
-                        value: archive
-                      - name: sink
-                        value: "kamelet:asc-folder-sink/archive?path={{asc.destinations.archive.path}}"
-                """);
+        Files.writeString(extra.resolve("archive.yaml"),
+                TestFiles.destinationRoute("archive", "kamelet:asc-folder-sink/archive?path={{asc.destinations.archive.path}}"));
 
         // the prod profile, as in the container, against a simulator beside it (in this JVM, on free ports): the issuer,
         // the key id and the key can only come from the mounted files

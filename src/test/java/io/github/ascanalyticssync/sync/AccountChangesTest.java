@@ -65,16 +65,7 @@ class AccountChangesTest {
 
     /** A second folder destination, added the way a user adds one: a templatedRoute in YAML. */
     private void addArchive(String folder) throws Exception {
-        String yaml = """
-                - templatedRoute:
-                    routeTemplateRef: destination
-                    routeId: deliver-archive
-                    parameters:
-                      - name: name
-                        value: archive
-                      - name: sink
-                        value: "kamelet:asc-folder-sink/archive?path=%s"
-                """.formatted(folder);
+        String yaml = TestFiles.destinationRoute("archive", "kamelet:asc-folder-sink/archive?path=" + folder);
         CamelContext camel = CDI.current().select(CamelContext.class).get();
         PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString("archive.yaml", yaml));
         added = "deliver-archive";

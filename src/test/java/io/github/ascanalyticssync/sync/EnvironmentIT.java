@@ -177,18 +177,8 @@ class EnvironmentIT {
     @Test
     void aDestinationWithoutARequiredPropertyOfItsSinkIsNamed() throws Exception {
         Path extra = Files.createDirectories(work.resolve("extra"));
-        Files.writeString(extra.resolve("archive.yaml"), """
-                - templatedRoute:
-                    routeTemplateRef: destination
-                    routeId: deliver-archive
-                    parameters:
-                      - name: name
-                        value: archive
-                      - name: sink
-                        value: kamelet:asc-folder-sink/archive
-                """);
-        AppProcess.Result result = run(account(), Map.of("camel.main.routes-include-pattern",
-                "file:" + Path.of("routes").toAbsolutePath() + "/*.yaml,file:" + extra + "/*.yaml"));
+        Files.writeString(extra.resolve("archive.yaml"), TestFiles.destinationRoute("archive", "kamelet:asc-folder-sink/archive"));
+        AppProcess.Result result = run(account("ASC_ROUTES_DIR", extra.toString()));
         assertStartStopsWith(result, "Destination archive (route deliver-archive): its sink, the Kamelet asc-folder-sink, requires the property"
                 + " path, which is not set");
     }

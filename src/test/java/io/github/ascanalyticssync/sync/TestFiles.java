@@ -13,6 +13,23 @@ public final class TestFiles {
     private TestFiles() {
     }
 
+    /**
+     * A destination as a user adds one: a route file holding one templatedRoute of the template destination, its name
+     * and its sink (a Kamelet URI).
+     */
+    public static String destinationRoute(String name, String sink) {
+        return """
+                - templatedRoute:
+                    routeTemplateRef: destination
+                    routeId: deliver-%s
+                    parameters:
+                      - name: name
+                        value: %s
+                      - name: sink
+                        value: "%s"
+                """.formatted(name, name, sink);
+    }
+
     /** The MD5 of a file, in hex, as App Store Connect announces segment checksums. */
     public static String md5(java.nio.file.Path file) {
         try (java.io.InputStream in = new java.security.DigestInputStream(java.nio.file.Files.newInputStream(file),
