@@ -118,12 +118,14 @@ public class ListingBudget {
         double spare = perHour - budget.reserve() - routine;
         Duration maxDelay = config.sync().listing().maxDelay();
         Duration gap;
-        if (reports == 0 || awaiting == 0) {
-            gap = maxDelay; // nothing known, or nothing awaited: no listing is spent on it anyway
+        // nothing awaited at the last sync: any report may await one at this one (a new day)
+        int waiting = awaiting > 0 ? awaiting : reports;
+        if (reports == 0) {
+            gap = maxDelay; // nothing known yet: the first sync lists every report anyway
         } else if (spare <= 0) {
             gap = null;
         } else {
-            gap = Duration.ofSeconds(Math.round(awaiting / spare * 3600));
+            gap = Duration.ofSeconds(Math.round(waiting / spare * 3600));
             gap = gap.compareTo(maxDelay) < 0 ? maxDelay : gap;
         }
         return new Headroom(perHour, routine, spare, reports, awaiting, apps, gap);

@@ -23,8 +23,8 @@ import java.util.TreeSet;
  * <li>the instance of today's or yesterday's processing date of a selected granularity was not seen yet, and
  * <ul>
  * <li>the key has calls to spare: every {@code gap} (the key's listing gap, {@link ListingBudget}; at every sync when
- * the spare quota is large), from the earliest hour its instances appeared on recent days (from midnight while that
- * is unknown);</li>
+ * the spare quota is large), from an hour before the earliest hour its instances appeared on recent days (from
+ * midnight until that was seen on three days);</li>
  * <li>or at the floor probe hours of the day, whatever the spare: the latest hour its instances appeared on recent
  * days (the configured probe hours while unknown) and the day's last hour ({@link #probeHours});</li>
  * </ul></li>
@@ -44,6 +44,8 @@ record ListingPlan(Instant listedAt, List<Integer> hours, boolean pending, Map<S
     static final int LAST_HOUR = 23;
     /** How many recent days' hours are kept. */
     static final int HOURS_KEPT = 7;
+    /** How many days' hours bound the listings (one day's hour says little about the next day's). */
+    static final int HOURS_USED = 3;
     /** A listing gap is met this much early at most (syncs do not start on the second). */
     private static final Duration SLACK = Duration.ofMinutes(15);
 
@@ -63,7 +65,7 @@ record ListingPlan(Instant listedAt, List<Integer> hours, boolean pending, Map<S
             if (gap == null || now.isBefore(start)) {
                 return false;
             }
-            if (!hours.isEmpty() && listedAt.isBefore(start)) {
+            if (windowHour() > 0 && listedAt.isBefore(start)) {
                 return true; // the first listing from the hour its instances appear
             }
             Instant base = listedAt.isAfter(start) ? listedAt : start;
@@ -115,9 +117,16 @@ record ListingPlan(Instant listedAt, List<Integer> hours, boolean pending, Map<S
         return false;
     }
 
-    /** From when the date's instance is looked for: the earliest hour of recent days, midnight while unknown. */
+    /**
+     * From when the date's instance is looked for: an hour before the earliest hour of recent days, once it was seen on
+     * {@link #HOURS_USED} days at least; midnight before.
+     */
     private Instant windowStart(LocalDate current) {
-        return at(current, hours.stream().mapToInt(Integer::intValue).min().orElse(0));
+        return at(current, windowHour());
+    }
+
+    private int windowHour() {
+        return hours.size() < HOURS_USED ? 0 : Math.max(0, hours.stream().mapToInt(Integer::intValue).min().getAsInt() - 1);
     }
 
     /** The latest hour of recent days, or null while unknown. */
@@ -159,8 +168,8 @@ record ListingPlan(Instant listedAt, List<Integer> hours, boolean pending, Map<S
     /**
      * The state after a listing at {@code now} that saw these processing dates delivered (per granularity). Today's
      * date seen for the first time teaches an hour of the day: this listing's, when a listing earlier today missed it
-     * (it appeared since); one before the earliest known hour, when this was the day's first listing (it appeared
-     * earlier than on recent days).
+     * (it appeared since); one before the hour the listings began, when this was the day's first listing in the
+     * window of the learned hours (it appeared earlier than on recent days).
      */
     ListingPlan after(Instant now, Map<String, Set<LocalDate>> delivered, boolean somethingPending, int lookbackDays) {
         LocalDate today = day(now);
@@ -174,7 +183,7 @@ record ListingPlan(Instant listedAt, List<Integer> hours, boolean pending, Map<S
                 boolean fresh = dates.add(d) && d.equals(today);
                 if (fresh && !learnedToday && listedAt != null) {
                     Integer hour = day(listedAt).equals(today) ? Integer.valueOf(now.atZone(ZoneOffset.UTC).getHour())
-                            : hours.isEmpty() ? null : Math.max(0, hours.stream().mapToInt(Integer::intValue).min().getAsInt() - 1);
+                            : windowHour() > 0 ? Integer.valueOf(windowHour() - 1) : null;
                     if (hour != null) {
                         learned.add(hour);
                         learnedToday = true;

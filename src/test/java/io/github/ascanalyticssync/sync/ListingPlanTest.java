@@ -103,15 +103,17 @@ class ListingPlanTest {
         ListingPlan six = seen("2026-03-07T06:30:00Z", null, "2026-03-05", "2026-03-06");
         assertFalse(six.due(DAILY, at("2026-03-07T11:30:00Z"), 7, UNKNOWN, sixHours));
         assertTrue(six.due(DAILY, at("2026-03-07T12:30:00Z"), 7, UNKNOWN, sixHours), "six hours after the last listing");
-        // instances seen at 14 and 16 on recent days: not listed before 14, from then at every sync
-        ListingPlan learned = seen("2026-03-06T23:30:00Z", null, "2026-03-05", "2026-03-06").withHours(14, 16);
-        assertFalse(learned.due(DAILY, at("2026-03-07T13:30:00Z"), 7, UNKNOWN, EVERY_SYNC), "before the earliest hour");
-        assertTrue(learned.due(DAILY, at("2026-03-07T14:30:00Z"), 7, UNKNOWN, EVERY_SYNC));
+        // instances seen at 14 to 16 on recent days: not listed before 13, from then at every sync
+        ListingPlan learned = seen("2026-03-06T23:30:00Z", null, "2026-03-05", "2026-03-06").withHours(14, 15, 16);
+        assertFalse(learned.due(DAILY, at("2026-03-07T12:30:00Z"), 7, UNKNOWN, EVERY_SYNC), "before the earliest hour");
+        assertTrue(learned.due(DAILY, at("2026-03-07T13:30:00Z"), 7, UNKNOWN, EVERY_SYNC));
+        assertTrue(seen("2026-03-06T23:30:00Z", null, "2026-03-05", "2026-03-06").withHours(14, 16).due(DAILY, at("2026-03-07T00:30:00Z"), 7,
+                UNKNOWN, EVERY_SYNC), "two days' hours are not enough: from midnight");
         assertFalse(learned.due(DAILY, at("2026-03-07T15:30:00Z"), 7, UNKNOWN, null), "no calls to spare: not before the latest hour");
         assertTrue(learned.due(DAILY, at("2026-03-07T16:30:00Z"), 7, UNKNOWN, null), "the latest hour is a floor probe");
         // found at the day's first listing: it came earlier than on recent days, the window opens an hour earlier
-        ListingPlan early = learned.after(at("2026-03-07T14:30:00Z"), Map.of("DAILY", Set.of(SAT)), false, 7);
-        assertEquals(List.of(14, 16, 13), early.hours());
+        ListingPlan early = learned.after(at("2026-03-07T13:30:00Z"), Map.of("DAILY", Set.of(SAT)), false, 7);
+        assertEquals(List.of(14, 15, 16, 12), early.hours());
         assertEquals(early, ListingPlan.parse(early.format()));
         assertEquals(List.of(12), ListingPlan.parse("2026-03-07T12:30:00Z|12|false|DAILY=2026-03-06").hours(), "a plan kept with one hour");
     }
