@@ -8,11 +8,15 @@
 # Defaults: 2 apps, requests 4 days old (the default dataset), 40 rows per segment, no latency, all categories, 512m heap,
 # reports walked 4 at a time (asc.sync.parallel-reports).
 #
-#   bench/benchmark.sh --day [--apps N] [--interval 1h] [--categories LIST]
+#   bench/benchmark.sh --day [--days N] [--apps N] [--interval 1h] [--categories LIST] [--hour-mode per-instance|per-report]
+#                      [--hour-spread N]
 #
 # A simulated day of syncs (jq needed): a simulator in its own process (its clock set, instances appearing at hours
-# spread over the day, 2 % a day late, none empty so that the catalogue shows each), a first sync at 00:30 UTC, then one one-shot sync every --interval (minutes
-# or hours: 30m, 1h, 2h) until 00:30 the next day, all on one state folder. Prints the calls per app for the day, the
+# spread over the day: each at an hour of its own, or with --hour-mode per-report at its report's hour plus or minus up
+# to --hour-spread; 2 % a day late, none empty so that the catalogue shows each), a first sync at 00:30 UTC, then one
+# one-shot sync every --interval (minutes or hours: 30m, 1h, 2h) for --days days (default 1), all on one state folder.
+# Prints per day the delays of its new instances (median and longest, from appearance to the sync that delivered
+# them, late ones aside) beside the calls per app for the day, the
 # day's minimum from the simulator's catalogue (per app a requests and a reports listing, per report with a new
 # instance one instances listing, per new instance one segments listing), their ratio, the peak calls of one sync
 # (each in its own hour at 1h), and how many apps one key serves at that interval within 3,600 calls an hour less
@@ -27,12 +31,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apps=2 age=4 rows=40 latency=0 categories="" heap=512m parallel=4 large_mb="" level=6 heap_given="" runs=1 day="" interval=1h
+apps=2 age=4 rows=40 latency=0 categories="" heap=512m parallel=4 large_mb="" level=6 heap_given="" runs=1 day="" interval=1h days=1 hour_mode=per-instance hour_spread=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --large-segment-mb) large_mb=$2; shift 2 ;;
     --day) day=1; shift ;;
     --interval) interval=$2; shift 2 ;;
+    --days) days=$2; shift 2 ;;
+    --hour-mode) hour_mode=$2; shift 2 ;;
+    --hour-spread) hour_spread=$2; shift 2 ;;
     --compression-level) level=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --apps) apps=$2; shift 2 ;;
@@ -84,7 +91,9 @@ if [ -n "$day" ]; then
   [ "$step_min" -gt 0 ] || { echo "--interval must be more than 0" >&2; exit 2; }
   start_simulator -Dasc.simulator.data.apps="$apps" -Dasc.simulator.data.today=2026-03-06 -Dasc.simulator.lifecycle.inactivity-days=400 \
     -Dasc.simulator.data.publish-hours=0-23 -Dasc.simulator.data.late-share=0.02 -Dasc.simulator.rate-limit.per-hour=100000000 \
-    -Dasc.simulator.data.empty-instance-ratio=0
+    -Dasc.simulator.data.empty-instance-ratio=0 -Dasc.simulator.data.publish-hour-mode="$hour_mode" \
+    -Dasc.simulator.data.publish-hour-spread="$hour_spread"
+  export hour_words="$hour_mode, spread $hour_spread"
   day_sync=(-Dquarkus.profile=dev -Dasc.simulator.enabled=false -Dasc.api.base-url="$sim_api"
     -Dasc.sync.download.simulator-storage-url="$sim_storage" -Dquarkus.http.port=0 -Dasc.sync.mode=one-shot
     -Dasc.sync.rate-limit.calls-per-window=100000000 -Dasc.state.dir="$work/state" -Dasc.destinations.local.path="$work/reports")
@@ -96,29 +105,51 @@ if [ -n "$day" ]; then
   }
   t0=$(date -u -d 2026-03-07T00:30:00Z +%s)
   sync_at 2026-03-07T00:30:00Z
-  before=$(calls) peak=0 syncs=0
-  for (( t = t0 + step_min * 60; t <= t0 + 86400; t += step_min * 60 )); do
-    at=$(calls)
-    sync_at "$(date -u -d "@$t" +%Y-%m-%dT%H:%M:%SZ)"
-    n=$(( $(calls) - at )); syncs=$((syncs + 1))
-    [ "$n" -gt "$peak" ] && peak=$n
+  # which segments each sync delivered (the simulator's downloads), for the delays
+  delivered() { curl -sf "$sim_api/simulator/downloads" | jq -r '.downloads[].segmentId' | sort; }
+  delivered > "$work/seen"
+  : > "$work/delivered"
+  for (( d = 0; d < days; d++ )); do
+    day0=$(( t0 + d * 86400 ))
+    before=$(calls) peak=0 syncs=0
+    for (( t = day0 + step_min * 60; t <= day0 + 86400; t += step_min * 60 )); do
+      at=$(calls)
+      sync_at "$(date -u -d "@$t" +%Y-%m-%dT%H:%M:%SZ)"
+      n=$(( $(calls) - at )); syncs=$((syncs + 1))
+      [ "$n" -gt "$peak" ] && peak=$n
+      delivered > "$work/now"
+      comm -13 "$work/seen" "$work/now" | awk -v t="$t" '{ print $1, t }' >> "$work/delivered"
+      mv "$work/now" "$work/seen"
+    done
+    spent=$(( $(calls) - before ))
+    from=$(date -u -d "@$day0" +%Y-%m-%dT%H:%M:%SZ) to=$(date -u -d "@$(( day0 + 86400 ))" +%Y-%m-%dT%H:%M:%SZ)
+    # the day's minimum, from what the simulator published in it; the delays of its instances (late ones aside), from
+    # appearance to the sync that delivered their first segment
+    cat_filter=""
+    [ -n "$categories" ] && cat_filter="?category=$categories"
+    curl -sf "$sim_api/simulator/catalogue$cat_filter" > "$work/catalogue"
+    minimum=$(jq --arg from "$from" --arg to "$to" --argjson apps "$apps" '
+      [.segments[] | select(.publishedAt > $from and .publishedAt <= $to)] as $new
+      | ($new | map(.instanceId) | unique | length) + ($new | map(.reportId) | unique | length) + 2 * $apps' "$work/catalogue")
+    delays=$(jq -r --arg from "$from" --arg to "$to" --rawfile del "$work/delivered" '
+      ($del | split("\n") | map(select(length > 0) | split(" ")) | map({ key: .[0], value: (.[1] | tonumber) }) | from_entries) as $at
+      | [.segments[] | select(.publishedAt > $from and .publishedAt <= $to and (.processingDate as $p | .publishedAt | startswith($p)) and $at[.segmentId] != null)
+         | { i: .instanceId, m: (($at[.segmentId] - (.publishedAt | fromdateiso8601)) / 60) }]
+      | group_by(.i) | map(min_by(.m).m) | sort
+      | if length == 0 then "none" else "\(length) \(.[(length / 2 | floor)]) \(.[-1])" end' "$work/catalogue")
+    budget=3500
+    awk -v day="$((d + 1))" -v a="$apps" -v s="$spent" -v m="$minimum" -v p="$peak" -v n="$syncs" -v i="$interval" -v b="$budget" -v st="$step_min" -v dl="$delays" 'BEGIN {
+      printf "day %d:        %d app(s), %d syncs every %s, instances published at hours 0-23 (%s), 2%% late\n", day, a, n, i, ENVIRON["hour_words"]
+      printf "  calls:      %d for the day, %.1f per app (minimum %d, %.1f per app), ratio %.2f\n", s, s / a, m, m / a, s / m
+      split(dl, x, " ")
+      if (dl == "none") printf "  delays:     no new instance delivered\n"
+      else printf "  delays:     %d new instances (late ones aside): median %d min, longest %d min from appearance to delivery\n", x[1], x[2], x[3]
+      printf "  peak:       %d calls in one sync (%.1f per app)\n", p, p / a
+      per_hour = s / a / 24
+      printf "  apps/key:   %d by the day average (%.1f calls per app and hour), %d if every sync had the peak\n",
+        int(b / per_hour), per_hour, int(b / (p / a * 60 / st))
+    }'
   done
-  spent=$(( $(calls) - before ))
-  # the day's minimum, from what the simulator published after the first sync
-  cat_filter=""
-  [ -n "$categories" ] && cat_filter="?category=$categories"
-  minimum=$(curl -sf "$sim_api/simulator/catalogue$cat_filter" | jq --arg from 2026-03-07T00:30:00Z --argjson apps "$apps" '
-    [.segments[] | select(.publishedAt > $from)] as $new
-    | ($new | map(.instanceId) | unique | length) + ($new | map(.reportId) | unique | length) + 2 * $apps')
-  budget=3500
-  awk -v a="$apps" -v s="$spent" -v m="$minimum" -v p="$peak" -v n="$syncs" -v i="$interval" -v b="$budget" -v st="$step_min" 'BEGIN {
-    printf "day:          %d app(s), %d syncs every %s after the first (00:30 UTC), instances published at hours 0-23, 2%% late\n", a, n, i
-    printf "calls:        %d for the day, %.1f per app (minimum %d, %.1f per app), ratio %.2f\n", s, s / a, m, m / a, s / m
-    printf "peak:         %d calls in one sync (%.1f per app)\n", p, p / a
-    per_hour = s / a / 24
-    printf "apps per key: %d by the day average (%.1f calls per app and hour; the rate budget spreads a peak over the hour), %d if every sync had the peak\n",
-      int(b / per_hour), per_hour, int(b / (p / a * 60 / st))
-  }'
   exit 0
 fi
 

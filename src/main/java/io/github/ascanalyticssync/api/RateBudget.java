@@ -449,6 +449,15 @@ public class RateBudget {
         return limit == null ? budget : strict ? Math.min(budget, limit) : limit;
     }
 
+    /** Apple's last announced limit ({@code X-Rate-Limit}, calls per hour), or null before any was announced. */
+    public synchronized Integer announcedLimit() {
+        return limit;
+    }
+
+    public int reserve() {
+        return reserve;
+    }
+
     public Duration window() {
         return Duration.ofMillis(window);
     }

@@ -74,7 +74,8 @@ public class AdminRoutes {
         put(router, "/simulator/publishing", ctx -> {
             JsonNode body = json.readTree(ctx.body().asString());
             Schedule.Publishing now = world.publishing();
-            world.publishing(new Schedule.Publishing(body.path("hours").asText(now.hours()), body.path("lateShare").asDouble(now.lateShare())));
+            world.publishing(new Schedule.Publishing(body.path("hours").asText(now.hours()), body.path("lateShare").asDouble(now.lateShare()),
+                    body.path("hourMode").asText(now.hourMode()), body.path("hourSpread").asInt(now.hourSpread())));
             return world.publishing();
         });
         get(router, "/simulator/calls", ctx -> Map.of("calls", log.calls(), "byEndpoint", log.totalsByEndpoint(), "filters", log.filters()));

@@ -23,9 +23,18 @@ import io.github.ascanalyticssync.simulator.ReportCatalogue.ReportType;
  */
 final class Schedule {
 
-    /** The publication settings: hours (UTC) as written, e.g. {@code 0-23} or {@code 4-9,18}, and the late share. */
-    record Publishing(String hours, double lateShare) {
+    /**
+     * The publication settings: hours (UTC) as written, e.g. {@code 0-23} or {@code 4-9,18}, the late share, and whether
+     * the hour is drawn per report (each instance within {@code hourSpread} hours of its report's) or per instance.
+     */
+    record Publishing(String hours, double lateShare, String hourMode, int hourSpread) {
+        Publishing(String hours, double lateShare) {
+            this(hours, lateShare, PER_INSTANCE, 0);
+        }
     }
+
+    static final String PER_INSTANCE = "per-instance";
+    static final String PER_REPORT = "per-report";
 
     private final long seed;
     private final LocalDate defaultHistoryStart;
@@ -36,7 +45,8 @@ final class Schedule {
     Schedule(SimulatorConfig config) {
         this.seed = config.data().seed();
         this.defaultHistoryStart = config.lifecycle().snapshotHistoryStart();
-        this.configured = new Publishing(config.data().publishHours(), config.data().lateShare());
+        this.configured = new Publishing(config.data().publishHours(), config.data().lateShare(), config.data().publishHourMode(),
+                config.data().publishHourSpread());
         set(configured);
     }
 
@@ -53,6 +63,12 @@ final class Schedule {
         int[] parsed = parseHours(p.hours());
         if (!(p.lateShare() >= 0 && p.lateShare() <= 1)) {
             throw new IllegalArgumentException("asc.simulator.data.late-share: " + p.lateShare() + " is not a share; use a number from 0 to 1, such as 0.02");
+        }
+        if (!PER_INSTANCE.equals(p.hourMode()) && !PER_REPORT.equals(p.hourMode())) {
+            throw new IllegalArgumentException("asc.simulator.data.publish-hour-mode: '" + p.hourMode() + "' is not a mode; use per-report or per-instance");
+        }
+        if (p.hourSpread() < 0 || p.hourSpread() > 23) {
+            throw new IllegalArgumentException("asc.simulator.data.publish-hour-spread: " + p.hourSpread() + " is not a number of hours; use 0 to 23");
         }
         this.hours = parsed;
         this.publishing = p;
@@ -118,8 +134,16 @@ final class Schedule {
         if (i.report().request().accessType() == AccessType.ONE_TIME_SNAPSHOT) {
             return at(i.report().request().firstInstanceOn(), hour(i.report().request().id()));
         }
-        boolean late = Ids.fraction(seed, "late", i.id()) < publishing.lateShare();
-        return at(late ? i.processingDate().plusDays(1) : i.processingDate(), hour(i.id()));
+        Publishing p = publishing;
+        boolean late = Ids.fraction(seed, "late", i.id()) < p.lateShare();
+        int hour = hour(i.id());
+        if (PER_REPORT.equals(p.hourMode())) {
+            // the report's own hour, each instance within the spread of it
+            int spread = p.hourSpread();
+            int offset = spread == 0 ? 0 : (int) Long.remainderUnsigned(Ids.number(seed, "publish-offset", i.id()), 2L * spread + 1) - spread;
+            hour = Math.min(23, Math.max(0, hour(i.report().id()) + offset));
+        }
+        return at(late ? i.processingDate().plusDays(1) : i.processingDate(), hour);
     }
 
     private int hour(String id) {

@@ -176,6 +176,18 @@ public interface SimulatorConfig {
         @WithDefault("0-23")
         String publishHours();
 
+        /**
+         * Whether a report's instances appear at about the same hour every day ({@code per-report}: one hour per
+         * report drawn among the publish hours, each instance within {@code publish-hour-spread} hours of it) or each
+         * at an hour of its own ({@code per-instance}: drawn among the publish hours per instance). UNCONFIRMED.
+         */
+        @WithDefault("per-instance")
+        String publishHourMode();
+
+        /** per-report: each instance's hour is its report's hour plus or minus up to this many hours (within 0-23). */
+        @WithDefault("0")
+        int publishHourSpread();
+
         /** Share of ongoing instances that appear a day late: same processing date, visible the next day. UNCONFIRMED. */
         @WithDefault("0.02")
         double lateShare();

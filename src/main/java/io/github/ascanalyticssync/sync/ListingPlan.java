@@ -1,11 +1,14 @@
 package io.github.ascanalyticssync.sync;
 
 import java.time.DayOfWeek;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.TemporalAdjusters;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -17,59 +20,124 @@ import java.util.TreeSet;
  * late, sometimes never). A report is listed when
  * <ul>
  * <li>it was never listed, or something it listed is not yet everywhere ({@code pending});</li>
- * <li>the instance of today's or yesterday's processing date of a selected granularity was not seen yet: at the
- * report's probe hours (UTC) of the day, from the hour its instances usually appear ({@link #probeHours});</li>
+ * <li>the instance of today's or yesterday's processing date of a selected granularity was not seen yet, and
+ * <ul>
+ * <li>the key has calls to spare: every {@code gap} (the key's listing gap, {@link ListingBudget}; at every sync when
+ * the spare quota is large), from an hour before the earliest hour its instances appeared on recent days (from
+ * midnight until that was seen on three days);</li>
+ * <li>or at the floor probe hours of the day, whatever the spare: the latest hour its instances appeared on recent
+ * days (the configured probe hours while unknown) and the day's last hour ({@link #probeHours});</li>
+ * </ul></li>
  * <li>an older scheduled date within the look-back window was not seen (published late, or skipped): once a day, at
  * the last probe hour, when the report was not listed that day anyway.</li>
  * </ul>
  * A probe hour counts once: the report is due when the latest probe moment up to now is after its last listing.
  *
  * @param listedAt when the report was last listed (App Store Connect's clock)
- * @param hour the hour (UTC) its instances usually appear, learned from the probes; null while unknown
+ * @param hours the hours (UTC) its instances appeared on recent days, learned from the listings, oldest first (at
+ *        most {@link #HOURS_KEPT}); empty while unknown
  * @param pending something listed last time did not reach every destination
  * @param seen per granularity, the processing dates seen delivered, within the look-back window
  */
-record ListingPlan(Instant listedAt, Integer hour, boolean pending, Map<String, TreeSet<LocalDate>> seen) {
+record ListingPlan(Instant listedAt, List<Integer> hours, boolean pending, Map<String, TreeSet<LocalDate>> seen) {
 
     static final int LAST_HOUR = 23;
+    /** How many recent days' hours are kept. */
+    static final int HOURS_KEPT = 7;
+    /** How many days' hours bound the listings (one day's hour says little about the next day's). */
+    static final int HOURS_USED = 3;
+    /** A listing gap is met this much early at most (syncs do not start on the second). */
+    private static final Duration SLACK = Duration.ofMinutes(15);
 
-    /** Whether the report is to be listed now. */
-    boolean due(Collection<String> granularities, Instant now, int lookbackDays, int[] unknownHourProbes) {
+    /** Whether the report is to be listed now, with the key's listing gap (null: no calls to spare, floor probes only). */
+    boolean due(Collection<String> granularities, Instant now, int lookbackDays, int[] unknownHourProbes, Duration gap) {
         if (listedAt == null || pending) {
             return true;
         }
-        LocalDate today = day(now);
-        LocalDate current = null; // the oldest of today's and yesterday's dates not seen
-        boolean older = false;
-        for (String g : granularities) {
-            TreeSet<LocalDate> dates = seen.getOrDefault(g, new TreeSet<>());
-            for (LocalDate d = today.minusDays(lookbackDays); !d.isAfter(today); d = d.plusDays(1)) {
-                if (!scheduled(g, d) || dates.contains(d)) {
-                    continue;
-                }
-                if (!d.isBefore(today.minusDays(1))) {
-                    current = current == null || d.isBefore(current) ? d : current;
-                } else if (!dates.isEmpty() && d.isAfter(dates.first())) {
-                    // a date after the first one seen: published late or skipped (before it, the request was not there yet)
-                    older = true;
-                }
-            }
-        }
+        LocalDate current = current(granularities, now, lookbackDays);
         if (current != null) {
             // only the probes since that date's day began: yesterday's last one is not spent on today's date
-            Instant probe = latestProbe(now, probeHours(hour, unknownHourProbes));
-            return !probe.isBefore(at(current, 0)) && listedAt.isBefore(probe);
+            Instant probe = latestProbe(now, probeHours(latestHour(), unknownHourProbes));
+            if (!probe.isBefore(at(current, 0)) && listedAt.isBefore(probe)) {
+                return true;
+            }
+            Instant start = windowStart(current);
+            if (gap == null || now.isBefore(start)) {
+                return false;
+            }
+            if (windowHour() > 0 && listedAt.isBefore(start)) {
+                return true; // the first listing from the hour its instances appear
+            }
+            Instant base = listedAt.isAfter(start) ? listedAt : start;
+            Duration slack = gap.dividedBy(4).compareTo(SLACK) < 0 ? gap.dividedBy(4) : SLACK;
+            return !now.isBefore(base.plus(gap).minus(slack));
         }
         // a late or skipped older date: once a day, at the last hour, unless the report was listed that day anyway
         // (each listing asks for the look-back window's dates too)
         Instant recheck = latestProbe(now, new int[] { LAST_HOUR });
-        return older && day(listedAt).isBefore(day(recheck));
+        return older(granularities, now, lookbackDays) && day(listedAt).isBefore(day(recheck));
+    }
+
+    /** Whether a new instance of today's or yesterday's date is awaited now (its day's window has begun, not seen). */
+    boolean awaiting(Collection<String> granularities, Instant now, int lookbackDays) {
+        if (listedAt == null) {
+            return true;
+        }
+        LocalDate current = current(granularities, now, lookbackDays);
+        return current != null && !now.isBefore(windowStart(current));
+    }
+
+    /** The oldest of today's and yesterday's scheduled dates not seen, or null. */
+    private LocalDate current(Collection<String> granularities, Instant now, int lookbackDays) {
+        LocalDate today = day(now);
+        LocalDate current = null;
+        for (String g : granularities) {
+            TreeSet<LocalDate> dates = seen.getOrDefault(g, new TreeSet<>());
+            for (LocalDate d = today.minusDays(1); !d.isAfter(today); d = d.plusDays(1)) {
+                if (scheduled(g, d) && !dates.contains(d)) {
+                    current = current == null || d.isBefore(current) ? d : current;
+                }
+            }
+        }
+        return current;
+    }
+
+    /** Whether an older date within the look-back window, after the first one seen, was not seen (late or skipped). */
+    private boolean older(Collection<String> granularities, Instant now, int lookbackDays) {
+        LocalDate today = day(now);
+        for (String g : granularities) {
+            TreeSet<LocalDate> dates = seen.getOrDefault(g, new TreeSet<>());
+            for (LocalDate d = today.minusDays(lookbackDays); d.isBefore(today.minusDays(1)); d = d.plusDays(1)) {
+                // before the first date seen, the request was not there yet
+                if (scheduled(g, d) && !dates.contains(d) && !dates.isEmpty() && d.isAfter(dates.first())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**
-     * The probe hours of a day: the learned hour and the day's last hour; while the hour is unknown, the configured
-     * sparse ones (and the last hour). Sparse on purpose: each probe that finds nothing is a
-     * call spent, and what a probe misses the next one (at the latest the last hour's) finds.
+     * From when the date's instance is looked for: an hour before the earliest hour of recent days, once it was seen on
+     * {@link #HOURS_USED} days at least; midnight before.
+     */
+    private Instant windowStart(LocalDate current) {
+        return at(current, windowHour());
+    }
+
+    private int windowHour() {
+        return hours.size() < HOURS_USED ? 0 : Math.max(0, hours.stream().mapToInt(Integer::intValue).min().getAsInt() - 1);
+    }
+
+    /** The latest hour of recent days, or null while unknown. */
+    Integer latestHour() {
+        return hours.stream().max(Integer::compare).orElse(null);
+    }
+
+    /**
+     * The floor probe hours of a day: the latest hour of recent days and the day's last hour; while the hours are
+     * unknown, the configured ones (and the last hour). Sparse on purpose: a key without calls to spare is listed only
+     * then, and what a probe misses the next one (at the latest the last hour's) finds.
      */
     static int[] probeHours(Integer hour, int[] unknown) {
         TreeSet<Integer> hours = new TreeSet<>();
@@ -98,23 +166,33 @@ record ListingPlan(Instant listedAt, Integer hour, boolean pending, Map<String, 
     }
 
     /**
-     * The state after a listing at {@code now} that saw these processing dates delivered (per granularity). A date of
-     * today or yesterday seen for the first time after a listing earlier today missed it teaches the hour: this
-     * listing's (it appeared since the previous one), so that the next day's first probe finds it.
+     * The state after a listing at {@code now} that saw these processing dates delivered (per granularity). Today's
+     * date seen for the first time teaches an hour of the day: this listing's, when a listing earlier today missed it
+     * (it appeared since); one before the hour the listings began, when this was the day's first listing in the
+     * window of the learned hours (it appeared earlier than on recent days).
      */
     ListingPlan after(Instant now, Map<String, Set<LocalDate>> delivered, boolean somethingPending, int lookbackDays) {
         LocalDate today = day(now);
-        Integer learned = hour;
+        List<Integer> learned = new ArrayList<>(hours);
+        boolean learnedToday = false;
         Map<String, TreeSet<LocalDate>> all = new TreeMap<>();
         seen.forEach((g, dates) -> all.put(g, new TreeSet<>(dates)));
         for (var entry : delivered.entrySet()) {
             TreeSet<LocalDate> dates = all.computeIfAbsent(entry.getKey(), g -> new TreeSet<>());
             for (LocalDate d : entry.getValue()) {
-                boolean fresh = dates.add(d) && !d.isBefore(today.minusDays(1));
-                if (fresh && listedAt != null && day(listedAt).equals(today)) {
-                    learned = now.atZone(ZoneOffset.UTC).getHour();
+                boolean fresh = dates.add(d) && d.equals(today);
+                if (fresh && !learnedToday && listedAt != null) {
+                    Integer hour = day(listedAt).equals(today) ? Integer.valueOf(now.atZone(ZoneOffset.UTC).getHour())
+                            : windowHour() > 0 ? Integer.valueOf(windowHour() - 1) : null;
+                    if (hour != null) {
+                        learned.add(hour);
+                        learnedToday = true;
+                    }
                 }
             }
+        }
+        while (learned.size() > HOURS_KEPT) {
+            learned.remove(0);
         }
         LocalDate keepFrom = today.minusDays(lookbackDays + 1L);
         Map<String, TreeSet<LocalDate>> kept = new TreeMap<>();
@@ -127,15 +205,15 @@ record ListingPlan(Instant listedAt, Integer hour, boolean pending, Map<String, 
             }
             kept.put(g, recent);
         });
-        return new ListingPlan(now, learned, somethingPending, kept);
+        return new ListingPlan(now, List.copyOf(learned), somethingPending, kept);
     }
 
-    ListingPlan withHour(Integer learned) {
-        return new ListingPlan(listedAt, learned, pending, seen);
+    ListingPlan withHours(Integer... learned) {
+        return new ListingPlan(listedAt, List.of(learned), pending, seen);
     }
 
     static ListingPlan never() {
-        return new ListingPlan(null, null, false, Map.of());
+        return new ListingPlan(null, List.of(), false, Map.of());
     }
 
     /** Whether Apple creates an instance of the granularity on that processing date. */
@@ -156,9 +234,10 @@ record ListingPlan(Instant listedAt, Integer hour, boolean pending, Map<String, 
         };
     }
 
-    /** The state as kept in the state store: {@code listedAt|hour|pending|DAILY=2026-03-06,2026-03-07;WEEKLY=...}. */
+    /** The state as kept in the state store: {@code listedAt|hours|pending|DAILY=2026-03-06,2026-03-07;WEEKLY=...}. */
     String format() {
-        StringBuilder s = new StringBuilder().append(listedAt).append('|').append(hour == null ? "-" : hour).append('|').append(pending).append('|');
+        String h = hours.isEmpty() ? "-" : String.join(",", hours.stream().map(String::valueOf).toList());
+        StringBuilder s = new StringBuilder().append(listedAt).append('|').append(h).append('|').append(pending).append('|');
         String sep = "";
         for (var e : seen.entrySet()) {
             s.append(sep).append(e.getKey()).append('=').append(String.join(",", e.getValue().stream().map(LocalDate::toString).toList()));
@@ -185,7 +264,13 @@ record ListingPlan(Instant listedAt, Integer hour, boolean pending, Map<String, 
                 }
                 seen.put(kv[0], dates);
             }
-            return new ListingPlan(Instant.parse(parts[0]), "-".equals(parts[1]) ? null : Integer.valueOf(parts[1]), Boolean.parseBoolean(parts[2]), seen);
+            List<Integer> hours = new ArrayList<>();
+            if (!"-".equals(parts[1])) {
+                for (String h : parts[1].split(",")) {
+                    hours.add(Integer.valueOf(h));
+                }
+            }
+            return new ListingPlan(Instant.parse(parts[0]), List.copyOf(hours), Boolean.parseBoolean(parts[2]), seen);
         } catch (RuntimeException e) {
             return never();
         }

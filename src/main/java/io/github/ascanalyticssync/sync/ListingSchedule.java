@@ -18,6 +18,7 @@ import jakarta.inject.Named;
 import org.apache.camel.Exchange;
 import org.apache.camel.Variable;
 
+import io.github.ascanalyticssync.api.ApiKeys;
 import io.github.ascanalyticssync.api.ApiStats;
 import io.github.ascanalyticssync.api.JsonApi;
 import io.github.ascanalyticssync.destination.Destinations;
@@ -54,6 +55,12 @@ public class ListingSchedule {
     @Inject
     Destinations destinations;
 
+    @Inject
+    ListingBudget budget;
+
+    @Inject
+    ApiKeys keys;
+
     static String key(String appId, String reportName) {
         return "plan/" + appId + "/" + Layout.slug(reportName);
     }
@@ -73,15 +80,21 @@ public class ListingSchedule {
             return true;
         }
         Map<String, Boolean> known = exchange.getVariable(DUE, Map.class);
-        return known == null ? ongoingDue(appId, reportName) : known.computeIfAbsent(reportName, r -> ongoingDue(appId, r));
+        String key = keys.of(exchange).name();
+        return known == null ? ongoingDue(key, appId, reportName) : known.computeIfAbsent(reportName, r -> ongoingDue(key, appId, r));
     }
 
-    private boolean ongoingDue(String appId, String reportName) {
+    /** Worked out once per app, report and sync: the key's counts for its listing budget are taken here too. */
+    private boolean ongoingDue(String key, String appId, String reportName) {
         if (watermarks.processingDates(appId, reportName, RequestLifecycle.ONGOING) == null) {
+            budget.weighed(key, appId, true);
             return true;
         }
         int[] probes = config.sync().listing().probeHours().stream().mapToInt(Integer::intValue).toArray();
-        return plan(appId, reportName).due(AscWalk.granularities(config), apiStats.serverNow(), config.sync().lookbackDays(), probes);
+        ListingPlan plan = plan(appId, reportName);
+        java.time.Instant now = apiStats.serverNow();
+        budget.weighed(key, appId, plan.awaiting(AscWalk.granularities(config), now, config.sync().lookbackDays()));
+        return plan.due(AscWalk.granularities(config), now, config.sync().lookbackDays(), probes, budget.gap(key));
     }
 
     /** After a whole listing of an ONGOING report: what it saw delivered, whether anything is pending, the hour learned. */

@@ -220,11 +220,19 @@ public interface SyncConfig {
         Duration refresh();
 
         /**
-         * Hours (UTC) at which a report whose new instance is due is listed while the hour its instances appear is
-         * not known yet; the last hour of the day is always one.
+         * Hours (UTC) at which a report whose new instance is due is listed even when the key has no calls to spare
+         * for more (while the hour its instances appear is not known yet); the last hour of the day is always one.
          */
-        @WithDefault("12,23")
+        @WithDefault("23")
         List<Integer> probeHours();
+
+        /**
+         * How long a report's new instance may wait, after it appears, before a sync lists it, while the key's spare
+         * quota allows: a report whose new instance is due and not seen is listed about this often. {@code 0}: at
+         * every sync. When the key's spare calls cannot pay for that, the listings thin out on their own.
+         */
+        @WithDefault("0s")
+        Duration maxDelay();
     }
 
     /** The sync's share of the key's quota (Apple: about 3600 calls per rolling hour per key). */

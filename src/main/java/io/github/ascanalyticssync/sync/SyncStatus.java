@@ -55,6 +55,9 @@ public class SyncStatus {
     @Inject
     SyncConfig config;
 
+    @Inject
+    ListingBudget listingBudget;
+
     private final Map<String, String> requests = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Long>> expiring = new ConcurrentHashMap<>();
 
@@ -81,6 +84,7 @@ public class SyncStatus {
 
     void syncStarted() {
         expiring.clear();
+        listingBudget.syncStarted();
     }
 
     /** After a sync: the status document, merged with what earlier syncs knew, saved in the state store. */
@@ -112,6 +116,8 @@ public class SyncStatus {
             byDestination.put(d, one);
         }
         doc.put("destinations", byDestination);
+        // per key: its quota headroom and how long a new instance waits before a sync lists it
+        doc.put("keys", merged(doc.get("keys"), listingBudget.syncFinished()));
         try {
             state.put(KEY, json.writeValueAsString(doc));
         } catch (IOException e) {
@@ -160,6 +166,13 @@ public class SyncStatus {
             Map<String, Object> one = (Map<String, Object>) v;
             out.append(String.format(Locale.ROOT, "%-16s %14s %15s  %s%s%n", d, one.get("lacksSegments"), one.get("lacksManifests"),
                     one.get("expiring"), one.get("lastError") == null ? "" : " / " + one.get("lastError")));
+        });
+        out.append(String.format(Locale.ROOT, "%n%-16s %13s %15s %14s %16s  %s%n", "KEY", "CALLS PER HOUR", "ROUTINE PER HOUR", "SPARE PER HOUR",
+                "REPORTS AWAITING", "NEW INSTANCES"));
+        ((Map<String, Object>) doc.getOrDefault("keys", Map.of())).forEach((k, v) -> {
+            Map<String, Object> one = (Map<String, Object>) v;
+            out.append(String.format(Locale.ROOT, "%-16s %13s %15s %14s %16s  %s%n", k, one.get("callsPerHour"), one.get("routinePerHour"),
+                    one.get("sparePerHour"), one.get("reportsAwaiting") + " of " + one.get("reports"), one.get("delay")));
         });
         out.append(String.format(Locale.ROOT, "%n%-60s %s%n", "APP/REPORT/GRANULARITY", "NEWEST PROCESSING DATE DELIVERED"));
         ((Map<String, Object>) doc.getOrDefault("newestProcessingDates", Map.of())).forEach((k, date) ->
