@@ -121,8 +121,9 @@ public class QuotaLeft {
             String waits = budgets.stream().map(RateBudget::stoppedWaiting).filter(Objects::nonNull).collect(Collectors.joining(" and "));
             // asked to stop (Ctrl+C, SIGTERM): the rate budget refuses every further call, which is nobody's quota
             return (waits.isEmpty() ? "Stopped before the end of the sync (the application was asked to stop)"
-                    : "The application stopped while waiting for " + waits + " (it was asked to stop)") + "; left for the next run: " + what
-                    + " (at least " + calls + " API call(s))";
+                    : "The application stopped while waiting for " + waits + " (it was asked to stop)")
+                    + "; left for the next run: every report and instance this sync did not reach, among them " + what + " (at least " + calls
+                    + " API call(s))";
         }
         // whose limit ended the calls, per key; the key whose calls return last says when the rest can be done
         List<RateBudget> spent = budgets.stream().filter(RateBudget::exhausted).toList();

@@ -266,9 +266,8 @@ public class RunTally {
         LOG.warn(warning);
     }
 
-    /** A segment not started because the application is stopping. */
+    /** A segment not started because the application is stopping: not failed, left for the next sync. */
     public void segmentLeft(Exchange exchange) {
-        failed.incrementAndGet();
         failedRun(exchange);
         problems.add("segment " + exchange.getVariable("segmentId") + " of app " + exchange.getVariable("appId")
                 + " was left for the next sync (the application stopped)");

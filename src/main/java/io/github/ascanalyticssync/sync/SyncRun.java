@@ -249,9 +249,9 @@ public class SyncRun {
             metrics.syncFinished(s.duration(), s.complete());
             destinationHealth.syncFinished();
             walkedApps.stream().filter(a -> !tally.appFailed(a)).forEach(metrics::appSynced);
-            LOG.infof("Sync finished in %.1f s: %d new segment(s) (%s), %d copied to destinations that lacked them, %d skipped (already"
+            LOG.infof("Sync %s %.1f s: %d new segment(s) (%s), %d copied to destinations that lacked them, %d skipped (already"
                     + " everywhere), %d failed; %d instance(s) completed, %d already complete; %d API call(s) %s; rate limit remaining %s of %s",
-                    s.duration().toMillis() / 1000.0, s.newSegments(), SyncProgress.human(s.bytes()), s.copiedSegments(), s.skippedSegments(),
+                    stopping ? "stopped (the application was asked to stop) after" : "finished in", s.duration().toMillis() / 1000.0, s.newSegments(), SyncProgress.human(s.bytes()), s.copiedSegments(), s.skippedSegments(),
                     s.failedSegments(),
                     s.instancesCompleted(), s.instancesAlreadyComplete(), calls.values().stream().mapToLong(Long::longValue).sum(), calls,
                     s.rateLimitRemaining() == null ? "?" : s.rateLimitRemaining(), s.rateLimit() == null ? "?" : s.rateLimit());
@@ -259,7 +259,10 @@ public class SyncRun {
                     + " sync%s; they go there on the next sync (from the staged copies)", destination, l.segments(), l.manifests(),
                     l.lastError() == null ? "" : " (its last error: " + l.lastError() + ")"));
             s.problems().forEach(p -> LOG.warnf("Not delivered: %s", p));
-            if (config.sync().mode() == SyncConfig.Mode.ONE_SHOT) {
+            if (config.sync().mode() == SyncConfig.Mode.ONE_SHOT && stopping) {
+                // the signal decides the exit code (130 for SIGINT, 143 for SIGTERM)
+                LOG.info("One-shot sync stopped by a signal: what it did not reach is left for the next run");
+            } else if (config.sync().mode() == SyncConfig.Mode.ONE_SHOT) {
                 int code = quotaLeft.usedUp() ? 3 : s.complete() && saved ? 0 : 1;
                 LOG.infof("One-shot sync done, exiting with %d", code);
                 Quarkus.asyncExit(code);

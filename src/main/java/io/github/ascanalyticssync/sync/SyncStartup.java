@@ -87,6 +87,7 @@ public class SyncStartup {
     void beforeCamel(@Observes BeforeConfigure event) {
         try {
             UnknownSettings.check();
+            httpPortFree();
             simulatorNeverRedirects();
             if (config.sync().enabled() && config.sync().mode() != SyncConfig.Mode.SEED && config.sync().mode() != SyncConfig.Mode.STATUS) {
                 validate(config);
@@ -124,6 +125,28 @@ public class SyncStartup {
         LOG.error(message.lines().findFirst().orElse(message));
         LOG.debug("The start-up check failed", e);
         return new PreventFurtherStepsException(2);
+    }
+
+    /**
+     * The HTTP port (health, metrics, /status) is free, checked before any route, simulator or sync starts: Quarkus opens
+     * it only after Camel has started, so a port in use would otherwise end a start whose first sync already ran. Not
+     * in tests (a free port of their own) nor when the port is off or chosen by the OS (0).
+     */
+    private static void httpPortFree() {
+        org.eclipse.microprofile.config.Config c = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        int port = c.getOptionalValue("quarkus.http.port", Integer.class).orElse(8080);
+        if (io.quarkus.runtime.LaunchMode.current() == io.quarkus.runtime.LaunchMode.TEST || port == 0
+                || !c.getOptionalValue("quarkus.http.host-enabled", Boolean.class).orElse(true)) {
+            return;
+        }
+        String host = c.getOptionalValue("quarkus.http.host", String.class).orElse("0.0.0.0");
+        try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new java.net.InetSocketAddress(host, port));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("The HTTP port " + host + ":" + port + " is in use by another process; stop it, or set"
+                    + " quarkus.http.port (0: any free port)", e);
+        }
     }
 
     /**

@@ -67,8 +67,10 @@ class RunAnywhereIT {
         String out = dev.output();
         assertEquals(130, dev.process().exitValue(), out);
         assertFalse(out.contains("could not be reached") || out.contains(" ERROR "), "the simulator answers until the sync stopped:\n" + out);
-        assertTrue(out.contains("Sync finished"), out);
-        assertTrue(out.contains("asked to stop") || out.contains("(the application stopped)"), "the summary says why work is left:\n" + out);
+        assertTrue(out.contains("Sync stopped (the application was asked to stop) after"), "the summary says the sync stopped, not finished:\n" + out);
+        assertFalse(out.contains("Sync finished"), out);
+        assertTrue(out.contains("left for the next run: every report and instance this sync did not reach")
+                || out.contains("(the application stopped)"), "the summary says what is left without undercounting it:\n" + out);
         assertFalse(out.contains("App Store Connect's quota"), "no quota was used up:\n" + out);
     }
 }

@@ -73,6 +73,20 @@ class StartupErrorsIT {
     }
 
     @Test
+    void anHttpPortInUseIsOneLineBeforeAnySyncStarts() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            AppProcess.Result result = start(Map.of("quarkus.profile", "dev", "asc.simulator.api-port", "0", "asc.simulator.storage-port", "0",
+                    "quarkus.http.host", "127.0.0.1", "quarkus.http.port", Integer.toString(taken.getLocalPort())));
+            assertEquals(2, result.exitCode(), result.output());
+            assertEquals(1, result.output().lines().filter(l -> l.contains(" ERROR ")).count(), result.output());
+            assertTrue(result.output().contains("The HTTP port 127.0.0.1:" + taken.getLocalPort() + " is in use by another process; stop it, or set"
+                    + " quarkus.http.port (0: any free port)"), result.output());
+            assertFalse(result.output().contains("Sync started") || result.output().contains("App Store Connect simulator: API at"),
+                    "nothing started before the check:\n" + result.output());
+        }
+    }
+
+    @Test
     void aWrongCategoryIsNamed() throws Exception {
         assertStopsWith(start(Map.of("quarkus.profile", "dev", "asc.simulator.api-port", "0", "asc.simulator.storage-port", "0",
                 "asc.sync.categories", "APP_STORE_COMMERCE")), "asc.sync.categories has 'APP_STORE_COMMERCE', which is not one of");
