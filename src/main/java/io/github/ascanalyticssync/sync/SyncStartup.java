@@ -87,6 +87,7 @@ public class SyncStartup {
     void beforeCamel(@Observes BeforeConfigure event) {
         try {
             UnknownSettings.check();
+            BooleanSettings.check();
             httpPortFree();
             simulatorNeverRedirects();
             if (config.sync().enabled() && config.sync().mode() != SyncConfig.Mode.SEED && config.sync().mode() != SyncConfig.Mode.STATUS) {

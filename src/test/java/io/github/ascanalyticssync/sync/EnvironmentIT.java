@@ -161,6 +161,8 @@ class EnvironmentIT {
                 "asc.sync.mode is 'oneshot' (ASC_SYNC_MODE); expected one of ");
         assertStartStopsWith(run(account("ASC_SYNC_INTERVAL", "abc")),
                 "asc.sync.interval is 'abc' (ASC_SYNC_INTERVAL); expected a duration such as 30s, 15m, 1h or 2d");
+        // a yes-or-no setting SmallRye would read as false
+        assertStartStopsWith(run(account("ASC_SYNC_READ_ONLY", "maybe")), "asc.sync.read-only is 'maybe'; expected true or false");
     }
 
     /** Also: ASC_LOCAL_ENABLED (the clustered overlay's), the tests' ASC_TEST_* and Kubernetes' service links pass the check. */
