@@ -165,7 +165,8 @@ public class SyncStatus {
         ((Map<String, Object>) doc.getOrDefault("destinations", Map.of())).forEach((d, v) -> {
             Map<String, Object> one = (Map<String, Object>) v;
             out.append(String.format(Locale.ROOT, "%-16s %14s %15s  %s%s%n", d, one.get("lacksSegments"), one.get("lacksManifests"),
-                    one.get("expiring"), one.get("lastError") == null ? "" : " / " + one.get("lastError")));
+                    one.get("expiring") instanceof Map<?, ?> m && m.isEmpty() ? "-" : one.get("expiring"),
+                    one.get("lastError") == null ? "" : " / " + one.get("lastError")));
         });
         out.append(String.format(Locale.ROOT, "%n%-16s %13s %15s %14s %16s  %s%n", "KEY", "CALLS PER HOUR", "ROUTINE PER HOUR", "SPARE PER HOUR",
                 "REPORTS AWAITING", "NEW INSTANCES"));
