@@ -129,7 +129,8 @@ public class ApiKeys {
      */
     private RateBudget rateBudget(KeySettings.Key k) {
         SyncConfig.RateLimit limit = config.sync().rateLimit();
-        Duration maxWait = limit.maxWait().orElse(config.sync().mode() == SyncConfig.Mode.ONE_SHOT ? ONE_SHOT_MAX_WAIT : limit.window());
+        // a service waits out a whole window and the margin after it (a used-up quota returns at most a window later)
+        Duration maxWait = limit.maxWait().orElse(config.sync().mode() == SyncConfig.Mode.ONE_SHOT ? ONE_SHOT_MAX_WAIT : limit.window().multipliedBy(2));
         String setting = k.setting("rate-limit.calls-per-window");
         boolean strict = configured(settings, CALLS_PER_WINDOW) || (!k.isDefault() && configured(settings, setting));
         String key = k.name();

@@ -260,7 +260,7 @@ public interface SyncConfig {
          * The longest a call waits for a limit: the sync's own budget to free up, App Store Connect's quota to return,
          * a Retry-After, the spacing near the reserve. A wait that would last longer ends the run's calls at once: the
          * run leaves the rest for the next run (one-shot: exit 3) with a sentence naming whose limit it was. Unset: 5
-         * minutes in one-shot mode, the window otherwise.
+         * minutes in one-shot mode, twice the window otherwise (a used-up quota returns at most a window later).
          */
         Optional<Duration> maxWait();
     }

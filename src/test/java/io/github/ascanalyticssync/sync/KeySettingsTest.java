@@ -23,7 +23,8 @@ class KeySettingsTest {
 
     private static List<KeySettings.Key> fromEnvironment(Map<String, String> env) {
         SmallRyeConfig config = new SmallRyeConfigBuilder().withSources(new EnvConfigSource(env, 300)).withMapping(SyncConfig.class)
-                .withConverter(java.time.Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter()).withValidateUnknown(false)
+                .withConverter(java.time.Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
+                .withConverter(io.quarkus.runtime.configuration.MemorySize.class, 200, new io.quarkus.runtime.configuration.MemorySizeConverter()).withValidateUnknown(false)
                 .build();
         return KeySettings.read(config, config.getConfigMapping(SyncConfig.class));
     }
@@ -33,6 +34,7 @@ class KeySettingsTest {
         SmallRyeConfig config = new SmallRyeConfigBuilder().addDefaultInterceptors().withSources(new EnvConfigSource(env, 300))
                 .withSources(new io.smallrye.config.PropertiesConfigSource(KeySettingsTest.class.getClassLoader().getResource("application.properties"), 250))
                 .withMapping(SyncConfig.class).withConverter(java.time.Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
+                .withConverter(io.quarkus.runtime.configuration.MemorySize.class, 200, new io.quarkus.runtime.configuration.MemorySizeConverter())
                 .withValidateUnknown(false).build();
         return config.getConfigMapping(SyncConfig.class);
     }
