@@ -56,7 +56,8 @@ public final class AppProcess {
         return await(running, out -> out.contains(text) ? out : null, "\"" + text + "\"", timeoutSeconds);
     }
 
-    private static <T> T await(Running running, Function<String, T> found, String what, long timeoutSeconds) throws InterruptedException {
+    /** Waits until {@code found} makes something of the process's output; fails if it ends or times out first. */
+    public static <T> T await(Running running, Function<String, T> found, String what, long timeoutSeconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         while (true) {
             boolean alive = running.process().isAlive(); // before reading: what an ended process printed is all there
@@ -74,6 +75,30 @@ public final class AppProcess {
             Thread.sleep(100);
         }
     }
+
+    /** Waits until the condition holds (polled every 100 ms); fails naming it when the time runs out. */
+    public static void await(String what, long timeoutSeconds, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() >= deadline) {
+                throw new AssertionError("Not within " + timeoutSeconds + " s: " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /**
+     * The demo key's account against a simulator (its API and storage URLs), as properties: what a user points at
+     * App Store Connect, pointed at the simulator the documented way.
+     */
+    public static Map<String, String> demoAccount(String api, String storage) {
+        return new HashMap<>(Map.of("asc.api.base-url", api, "asc.sync.download.simulator-storage-url", storage,
+                "asc.api.issuer-id", DEMO_ISSUER, "asc.api.key-id", "DEMOKEY001",
+                "asc.api.private-key-path", "classpath:simulator/demo/AuthKey_DEMOKEY001.p8"));
+    }
+
+    /** The issuer id of the simulator's demo key. */
+    public static final String DEMO_ISSUER = "69a6de70-03db-47e3-e053-5b8c7c11a4d1";
 
     /** The settings of a run in workDir: its state and local folder there, any free HTTP port; the given settings on top. */
     public static Map<String, String> settingsIn(Path workDir, Map<String, String> settings) {
@@ -93,7 +118,7 @@ public final class AppProcess {
         return run(jvmArgs, properties, Map.of(), workDir, timeoutSeconds);
     }
 
-    /** Runs it until it exits, with these environment variables added. */
+    /** Runs it until it exits, with these environment variables (the test's own ASC_ variables are not passed on). */
     public static Result run(List<String> jvmArgs, Map<String, String> properties, Map<String, String> env, Path workDir, long timeoutSeconds)
             throws IOException, InterruptedException {
         Running running = start(jvmArgs, properties, env, workDir);
@@ -111,7 +136,7 @@ public final class AppProcess {
     /** Runs the application in workDir until it exits, its standard output and standard error kept apart. */
     public static Streams runApart(List<String> jvmArgs, Map<String, String> properties, Path workDir, long timeoutSeconds)
             throws IOException, InterruptedException {
-        ProcessBuilder builder = command(jvmArgs, properties, null, workDir);
+        ProcessBuilder builder = command(jvmArgs, properties, Map.of(), workDir);
         Path out = workDir.resolve("stdout.txt");
         Path err = workDir.resolve("stderr.txt");
         Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
@@ -124,21 +149,12 @@ public final class AppProcess {
     }
 
     public static Running start(List<String> jvmArgs, Map<String, String> properties, Path workDir) throws IOException {
-        return start(jvmArgs, properties, null, workDir);
+        return start(jvmArgs, properties, Map.of(), workDir);
     }
 
     /**
-     * Runs the application in workDir with these environment variables (as a user exports them; the ASC_ variables of
-     * this process are not passed on) and these system properties, until it exits.
-     */
-    public static Result runWithEnvironment(Map<String, String> environment, Map<String, String> properties, Path workDir, long timeoutSeconds)
-            throws IOException, InterruptedException {
-        return run(List.of("-Xmx256m"), properties, environment, workDir, timeoutSeconds);
-    }
-
-    /**
-     * Started as {@link #start(List, Map, Path)}, with these environment variables (how a user configures it; the ASC_
-     * variables of this process are not passed on); null: this process's environment as it is.
+     * Started as {@link #start(List, Map, Path)}, with these environment variables (how a user configures it). The ASC_
+     * variables of the test's own environment are never passed on, whichever way a test starts the application.
      */
     public static Running start(List<String> jvmArgs, Map<String, String> properties, Map<String, String> environment, Path workDir)
             throws IOException {
@@ -162,10 +178,8 @@ public final class AppProcess {
         command.add(jar.toString());
         Files.createDirectories(workDir);
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
-        if (environment != null) {
-            builder.environment().keySet().removeIf(name -> name.startsWith("ASC_"));
-            builder.environment().putAll(environment);
-        }
+        builder.environment().keySet().removeIf(name -> name.startsWith("ASC_"));
+        builder.environment().putAll(environment);
         return builder;
     }
 }

@@ -90,7 +90,7 @@ class EnvironmentIT {
     private AppProcess.Result run(Map<String, String> env, Map<String, String> properties) throws Exception {
         Map<String, String> p = new HashMap<>(Map.of("quarkus.http.port", "0"));
         p.putAll(properties);
-        return AppProcess.runWithEnvironment(env, p, work.resolve("run"), 300);
+        return AppProcess.run(List.of("-Xmx256m"), p, env, work.resolve("run"), 300);
     }
 
     /** Exit 2, exactly one ERROR line and it holds the sentence, no stack trace, no sync started. */
