@@ -168,8 +168,9 @@ record ListingPlan(Instant listedAt, List<Integer> hours, boolean pending, Map<S
     /**
      * The state after a listing at {@code now} that saw these processing dates delivered (per granularity). Today's
      * date seen for the first time teaches an hour of the day: this listing's, when a listing earlier today missed it
-     * (it appeared since); one before the hour the listings began, when this was the day's first listing in the
-     * window of the learned hours (it appeared earlier than on recent days).
+     * (it appeared since); one before the hour the listings began, when this was the day's first listing and ran within
+     * the first hour of the learned hours' window (it appeared earlier than on recent days). A first listing later in the
+     * day (a floor probe) teaches nothing: the instance came at some hour since yesterday's listing.
      */
     ListingPlan after(Instant now, Map<String, Set<LocalDate>> delivered, boolean somethingPending, int lookbackDays) {
         LocalDate today = day(now);
@@ -182,8 +183,11 @@ record ListingPlan(Instant listedAt, List<Integer> hours, boolean pending, Map<S
             for (LocalDate d : entry.getValue()) {
                 boolean fresh = dates.add(d) && d.equals(today);
                 if (fresh && !learnedToday && listedAt != null) {
+                    // the day's first listing says it came earlier only when it ran within the window's first hour: a
+                    // later one (the floor probe at the latest hour, with nothing to spare) says nothing of when it came
                     Integer hour = day(listedAt).equals(today) ? Integer.valueOf(now.atZone(ZoneOffset.UTC).getHour())
-                            : windowHour() > 0 ? Integer.valueOf(windowHour() - 1) : null;
+                            : windowHour() > 0 && now.isBefore(windowStart(today).plus(Duration.ofHours(1))) ? Integer.valueOf(windowHour() - 1)
+                            : null;
                     if (hour != null) {
                         learned.add(hour);
                         learnedToday = true;

@@ -119,6 +119,19 @@ class ListingPlanTest {
     }
 
     @Test
+    void aFloorProbeThatFindsTodaysInstanceLeavesTheLearnedHoursAlone() {
+        // no calls to spare: the day's first listing is the floor probe at the latest hour (16), long after the window
+        // opened (13); that it found the instance says nothing about an earlier hour, day after day
+        ListingPlan learned = seen("2026-03-06T23:30:00Z", null, "2026-03-05", "2026-03-06").withHours(14, 15, 16);
+        assertTrue(learned.due(DAILY, at("2026-03-07T16:30:00Z"), 7, UNKNOWN, null), "the floor probe");
+        ListingPlan probed = learned.after(at("2026-03-07T16:30:00Z"), Map.of("DAILY", Set.of(SAT)), false, 7);
+        assertEquals(List.of(14, 15, 16), probed.hours(), "nothing learned");
+        ListingPlan nextDay = probed.after(at("2026-03-08T16:30:00Z"), Map.of("DAILY", Set.of(SAT.plusDays(1))), false, 7);
+        assertEquals(List.of(14, 15, 16), nextDay.hours(), "nor the next day: the window stays where the hours put it");
+        assertFalse(nextDay.due(DAILY, at("2026-03-09T12:30:00Z"), 7, UNKNOWN, EVERY_SYNC), "the window still opens at 13");
+    }
+
+    @Test
     void instancesGoOldestFirstAcrossAppsAndReports() {
         List<DeliveryQueue.Item> queued = new java.util.ArrayList<>(List.of(item("c", "app1", "DAILY", "2026-03-07"),
                 item("d", "app2", "DAILY", "2026-03-01"), item("a", "app1", "DAILY", "2026-02-01"), item("b", "app2", "MONTHLY", "2026-03-01")));
