@@ -23,7 +23,10 @@ import io.github.ascanalyticssync.ledger.StateStore;
  * divided over the reports awaiting a new instance, it gives how often each can be listed: with plenty to spare at
  * every sync (or every {@code asc.sync.listing.max-delay}), stretching as the key's apps grow, and with nothing to
  * spare only at the floor probe hours. The counts are the previous sync's (kept in the state store as
- * {@code listing-budget/<key>}), so a one-shot run knows them from its first listing.
+ * {@code listing-budget/<key>}, in clustered mode per shard as {@code listing-budget/<key>/<shard>} and summed over the
+ * shards), so a one-shot run knows them from its first listing. A sync whose walk was cut short (the quota, a listing
+ * that failed, a refused key) saw only part of the reports: it keeps the larger of the stored and its own counts, so
+ * that a short walk never makes the routine look cheaper and the spare larger just when the quota is tight.
  */
 @ApplicationScoped
 public class ListingBudget {
@@ -78,9 +81,14 @@ public class ListingBudget {
         final Set<String> apps = ConcurrentHashMap.newKeySet();
     }
 
-    void syncStarted() {
+    /** Whether this sync is one shard's (clustered mode): then the counts are kept per shard. */
+    private volatile boolean sharded;
+
+    /** A sync starts, of the shard (null: not clustered). */
+    void syncStarted(Integer shard) {
         tallies.clear();
         headroom.clear();
+        sharded = shard != null;
     }
 
     /** A report of the key's app was weighed in this sync; {@code awaiting}: its new instance is due and not seen. */
@@ -144,9 +152,32 @@ public class ListingBudget {
         return n;
     }
 
-    /** The previous sync's counts of the key: reports, awaiting, apps. */
+    /** The previous syncs' counts of the key, summed over the shards: reports, awaiting, apps. */
     private int[] stored(String key) {
-        return store.get(KEY + key).map(v -> {
+        return stored(key, sharded ? config.cluster().shards() : null);
+    }
+
+    /** The kept counts of the key: of its only entry ({@code shards} null), or summed over the shards. */
+    int[] stored(String key, Integer shards) {
+        if (shards == null) {
+            return read(entry(key, null));
+        }
+        int[] sum = new int[3];
+        for (int shard = 0; shard < shards; shard++) {
+            int[] one = read(entry(key, shard));
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += one[i];
+            }
+        }
+        return sum;
+    }
+
+    private static String entry(String key, Integer shard) {
+        return KEY + key + (shard == null ? "" : "/" + shard);
+    }
+
+    private int[] read(String entry) {
+        return store.get(entry).map(v -> {
             try {
                 String[] p = v.split("\\|");
                 return new int[] { Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]) };
@@ -156,14 +187,35 @@ public class ListingBudget {
         }).orElse(new int[3]);
     }
 
-    /** After the sync: its counts kept for the next one; the headroom of each key as the status shows it. */
-    Map<String, Object> syncFinished() {
+    /**
+     * Keeps a sync's counts of the key for its shard (null: not clustered); after a walk cut short, the larger of the
+     * kept and the new ones, each count on its own.
+     */
+    void keep(String key, Integer shard, int[] counts, boolean cutShort) {
+        String entry = entry(key, shard);
+        int[] kept = counts.clone();
+        if (cutShort) {
+            int[] before = read(entry);
+            for (int i = 0; i < kept.length; i++) {
+                kept[i] = Math.max(kept[i], before[i]);
+            }
+        }
+        store.put(entry, kept[0] + "|" + kept[1] + "|" + kept[2]);
+    }
+
+    /**
+     * After the sync of the shard (null: not clustered): its counts kept for the next one, per configured key (none
+     * weighed: nothing of the key in this shard), and the headroom of each configured key, as the status shows it.
+     */
+    Map<String, Object> syncFinished(Integer shard, boolean walkComplete) {
         Map<String, Object> out = new TreeMap<>();
-        tallies.forEach((key, t) -> {
-            int[] counts = { t.reports.get(), t.awaiting.get(), t.apps.size() };
-            store.put(KEY + key, counts[0] + "|" + counts[1] + "|" + counts[2]);
-            out.put(key, compute(key, counts).view());
-        });
+        for (KeySettings.Key k : keys.all()) {
+            String key = k.name();
+            Tally t = tallies.get(key);
+            int[] counts = t == null ? new int[3] : new int[] { t.reports.get(), t.awaiting.get(), t.apps.size() };
+            keep(key, shard, counts, !walkComplete);
+            out.put(key, compute(key, stored(key)).view());
+        }
         return out;
     }
 }

@@ -151,6 +151,11 @@ public class RunTally {
         return walkFailed ? null : Set.copyOf(listedInstances);
     }
 
+    /** Whether every listing of this sync was made (none failed, none left for the next run by the quota). */
+    boolean walkComplete() {
+        return !walkFailed;
+    }
+
     /** A destination lacks something this sync cannot deliver. */
     void destinationProblem(String problem) {
         problems.add(problem);

@@ -89,6 +89,9 @@ public class SyncRun {
     @Inject
     StateGuard guard;
 
+    @Inject
+    ListingBudget listingBudget;
+
     /**
      * One sync at a time. A semaphore, not a lock: an asynchronous sink (Kafka) may finish the sync on another thread
      * than the one that began it. In clustered mode the shards a replica leads wait for each other's turn.
@@ -138,6 +141,7 @@ public class SyncRun {
             tally.reset();
             keys.syncStarted();
             quotaLeft.syncStarted();
+            listingBudget.syncStarted(shard);
             destinations.syncStarted();
             staging.sweep();
             status.syncStarted();
@@ -277,7 +281,8 @@ public class SyncRun {
     /** Records the summary in the state store; a full disk there is said once and does not keep a one-shot run from ending. */
     private boolean save(Summary s) {
         try {
-            status.save(s);
+            // the listing budget's counts for the next sync (beside the quota's state, kept by quotaLeft.syncFinished)
+            status.save(s, listingBudget.syncFinished(shard, tally.walkComplete()));
             return true;
         } catch (RuntimeException e) {
             String sentence = LocalDisk.isFull(e) ? LocalDisk.full(config.state().dir(), "asc.state.dir") : String.valueOf(e.getMessage());

@@ -55,9 +55,6 @@ public class SyncStatus {
     @Inject
     SyncConfig config;
 
-    @Inject
-    ListingBudget listingBudget;
-
     private final Map<String, String> requests = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Long>> expiring = new ConcurrentHashMap<>();
 
@@ -84,11 +81,14 @@ public class SyncStatus {
 
     void syncStarted() {
         expiring.clear();
-        listingBudget.syncStarted();
     }
 
-    /** After a sync: the status document, merged with what earlier syncs knew, saved in the state store. */
-    void save(SyncRun.Summary summary) {
+    /**
+     * After a sync: the status document, merged with what earlier syncs knew, saved in the state store; {@code keys}:
+     * per configured key its quota headroom and how long a new instance waits before a sync lists it
+     * ({@link ListingBudget}).
+     */
+    void save(SyncRun.Summary summary, Map<String, Object> keys) {
         Map<String, Object> doc = load();
         Map<String, Object> last = new LinkedHashMap<>();
         last.put("started", summary.started().toString());
@@ -116,8 +116,8 @@ public class SyncStatus {
             byDestination.put(d, one);
         }
         doc.put("destinations", byDestination);
-        // per key: its quota headroom and how long a new instance waits before a sync lists it
-        doc.put("keys", merged(doc.get("keys"), listingBudget.syncFinished()));
+        // the configured keys only: a key no longer configured is gone from the status
+        doc.put("keys", new TreeMap<>(keys));
         try {
             state.put(KEY, json.writeValueAsString(doc));
         } catch (IOException e) {
