@@ -184,12 +184,9 @@ public class SyncRun {
         LOG.debug("The sync stopped early", e);
     }
 
-    private static String oneLine(Throwable e) {
-        Throwable c = e;
-        while (c.getMessage() == null && c.getCause() != null) {
-            c = c.getCause();
-        }
-        String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+    /** The error's message in one line, its secrets masked (it goes to the log and the summary's problems). */
+    private String oneLine(Throwable e) {
+        String m = destinationHealth.describe(e);
         return m.lines().findFirst().orElse(m);
     }
 
