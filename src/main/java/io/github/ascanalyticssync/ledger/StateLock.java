@@ -48,11 +48,6 @@ public abstract class StateLock {
     /** What is locked, for the messages: the folder, or the database. */
     public abstract String what();
 
-    /** Whether this process still holds it (a database connection can break); takes it again when it can. */
-    public boolean stillHeld() {
-        return tryLock();
-    }
-
     public abstract void release();
 
     /** This process as the holder's line names it. */

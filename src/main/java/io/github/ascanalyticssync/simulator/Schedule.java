@@ -28,9 +28,6 @@ final class Schedule {
      * the hour is drawn per report (each instance within {@code hourSpread} hours of its report's) or per instance.
      */
     record Publishing(String hours, double lateShare, String hourMode, int hourSpread) {
-        Publishing(String hours, double lateShare) {
-            this(hours, lateShare, PER_INSTANCE, 0);
-        }
     }
 
     static final String PER_INSTANCE = "per-instance";
@@ -136,12 +133,14 @@ final class Schedule {
         }
         Publishing p = publishing;
         boolean late = Ids.fraction(seed, "late", i.id()) < p.lateShare();
-        int hour = hour(i.id());
+        int hour;
         if (PER_REPORT.equals(p.hourMode())) {
             // the report's own hour, each instance within the spread of it
             int spread = p.hourSpread();
             int offset = spread == 0 ? 0 : (int) Long.remainderUnsigned(Ids.number(seed, "publish-offset", i.id()), 2L * spread + 1) - spread;
             hour = Math.min(23, Math.max(0, hour(i.report().id()) + offset));
+        } else {
+            hour = hour(i.id());
         }
         return at(late ? i.processingDate().plusDays(1) : i.processingDate(), hour);
     }

@@ -54,7 +54,7 @@ record ListingPlan(Instant listedAt, List<Integer> hours, boolean pending, Map<S
         if (listedAt == null || pending) {
             return true;
         }
-        LocalDate current = current(granularities, now, lookbackDays);
+        LocalDate current = current(granularities, now);
         if (current != null) {
             // only the probes since that date's day began: yesterday's last one is not spent on today's date
             Instant probe = latestProbe(now, probeHours(latestHour(), unknownHourProbes));
@@ -79,16 +79,16 @@ record ListingPlan(Instant listedAt, List<Integer> hours, boolean pending, Map<S
     }
 
     /** Whether a new instance of today's or yesterday's date is awaited now (its day's window has begun, not seen). */
-    boolean awaiting(Collection<String> granularities, Instant now, int lookbackDays) {
+    boolean awaiting(Collection<String> granularities, Instant now) {
         if (listedAt == null) {
             return true;
         }
-        LocalDate current = current(granularities, now, lookbackDays);
+        LocalDate current = current(granularities, now);
         return current != null && !now.isBefore(windowStart(current));
     }
 
     /** The oldest of today's and yesterday's scheduled dates not seen, or null. */
-    private LocalDate current(Collection<String> granularities, Instant now, int lookbackDays) {
+    private LocalDate current(Collection<String> granularities, Instant now) {
         LocalDate today = day(now);
         LocalDate current = null;
         for (String g : granularities) {

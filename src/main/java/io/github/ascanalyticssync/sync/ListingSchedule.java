@@ -93,7 +93,7 @@ public class ListingSchedule {
         int[] probes = config.sync().listing().probeHours().stream().mapToInt(Integer::intValue).toArray();
         ListingPlan plan = plan(appId, reportName);
         java.time.Instant now = apiStats.serverNow();
-        budget.weighed(key, appId, plan.awaiting(AscWalk.granularities(config), now, config.sync().lookbackDays()));
+        budget.weighed(key, appId, plan.awaiting(AscWalk.granularities(config), now));
         return plan.due(AscWalk.granularities(config), now, config.sync().lookbackDays(), probes, budget.gap(key));
     }
 

@@ -66,7 +66,7 @@ public class StateGuard {
         StateLock l = config.state().store() == SyncConfig.Store.JDBC
                 ? StateLock.database(dataSources.get(), stateStore::get, jdbcUrl.orElse("(quarkus.datasource.jdbc.url)"))
                 : StateLock.file(config.state().dir());
-        if (attempt(l, false)) {
+        if (attempt(l)) {
             lock = l;
             return;
         }
@@ -81,7 +81,7 @@ public class StateGuard {
         Thread hook = new Thread(() -> shuttingDown = true, "asc-state-guard-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            while (!attempt(l, true)) {
+            while (!attempt(l)) {
                 if (shuttingDown) {
                     LOG.info("Stopping while waiting for the state: nothing was synced");
                     throw new PreventFurtherStepsException(0);
@@ -107,7 +107,7 @@ public class StateGuard {
     /** One try; a service that cannot reach the database keeps waiting (said once), a one-shot run ends with the sentence. */
     private boolean unreachableSaid;
 
-    private boolean attempt(StateLock l, boolean waiting) {
+    private boolean attempt(StateLock l) {
         try {
             return l.tryLock();
         } catch (RuntimeException e) {
@@ -133,7 +133,7 @@ public class StateGuard {
             return true;
         }
         try {
-            if (l.stillHeld()) {
+            if (l.tryLock()) {
                 return true;
             }
             LOG.errorf("%s is held by another process now (%s): this process lost its lock (its database connection broke) and"
