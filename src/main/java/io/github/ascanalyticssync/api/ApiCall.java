@@ -23,8 +23,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * {@code ascMethod} and {@code ascPath} (an API path, or an absolute {@code links.next}) into Camel HTTP's method,
  * path and query headers, refusing a link to any other host before a token is attached; {@link #response} records
  * the call and Apple's quota, and turns a failed status into the typed exceptions routes/error-handling.yaml knows;
- * {@link #unreachable} turns a call without an answer, and {@link #malformed} a 2xx body that is not JSON:API, into
- * the same exceptions.
+ * {@link #unreachable} turns a call without an answer, {@link #tooLarge} an answer over asc.api.max-response-size, and
+ * {@link #malformed} a 2xx body that is not JSON:API, into the same exceptions.
  */
 @RegisterForReflection
 @ApplicationScoped
@@ -48,9 +48,6 @@ public class ApiCall {
 
     @Inject
     ObjectMapper json;
-
-    @Inject
-    SyncConfig config;
 
     @Inject
     public ApiCall(SyncConfig config) {
@@ -118,22 +115,20 @@ public class ApiCall {
         throw new AppStoreConnectException(endpoint, status, code, detail);
     }
 
+    /** An answer over asc.api.max-response-size (routes/asc-api.yaml): final, another try would bring the same flood. */
+    public void tooLarge(Exchange exchange) {
+        ResponseLimit.TooLarge large = org.apache.camel.util.ObjectHelper.getException(ResponseLimit.TooLarge.class,
+                exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
+        String endpoint = exchange.getVariable(ENDPOINT, String.class);
+        stats.record(endpoint, 0, null, null);
+        throw new AppStoreConnectException(endpoint, large.status(), "RESPONSE_TOO_LARGE", large.getMessage());
+    }
+
     /** No answer at all (refused, reset, timed out): worth another try. */
     public void unreachable(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String endpoint = exchange.getVariable(ENDPOINT, String.class);
         stats.record(endpoint, 0, null, null);
-        for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof ResponseLimit.TooLarge large) {
-                // final: another try would bring the same flood
-                long max = config.api().maxResponseSize().asLongValue();
-                throw new AppStoreConnectException(endpoint, large.status(), "RESPONSE_TOO_LARGE", "refused: " + (large.announced() >= 0
-                        ? "the answer announces " + large.announced() + " bytes, more than asc.api.max-response-size (" + max + " bytes) allows"
-                        : "the answer runs past asc.api.max-response-size (" + max + " bytes)") + "; App Store Connect's pages are a few KB, so"
-                        + " a proxy or server in between is broken (check asc.api.base-url), or raise asc.api.max-response-size"
-                        + " (ASC_API_MAX_RESPONSE_SIZE)");
-            }
-        }
         int port = base.getPort() > 0 ? base.getPort() : "http".equals(base.getScheme()) ? 80 : 443;
         String hostPort = base.getHost() + ":" + port;
         if (e instanceof java.net.ConnectException || e != null && e.getCause() instanceof java.net.ConnectException) {

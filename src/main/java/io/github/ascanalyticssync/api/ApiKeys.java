@@ -17,7 +17,6 @@ import jakarta.inject.Named;
 import org.apache.camel.Exchange;
 import org.apache.camel.quarkus.main.events.BeforeStop;
 import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigValue;
 
 import io.github.ascanalyticssync.ledger.StateStore;
 import io.github.ascanalyticssync.sync.KeySettings;
@@ -44,9 +43,6 @@ public class ApiKeys {
     /** The exchange variable that names the key of the walk. */
     public static final String VARIABLE = "ascKey";
     static final Duration ONE_SHOT_MAX_WAIT = Duration.ofMinutes(5);
-    static final String CALLS_PER_WINDOW = "asc.sync.rate-limit.calls-per-window";
-    /** A value that is only a variable with a default: {@code ${ASC_RATE_LIMIT_CALLS:3000}}. */
-    private static final java.util.regex.Pattern DEFAULTED = java.util.regex.Pattern.compile("\\$\\{([^:}]+):[^}]*}");
 
     @Inject
     SyncConfig config;
@@ -131,32 +127,14 @@ public class ApiKeys {
         SyncConfig.RateLimit limit = config.sync().rateLimit();
         // a service waits out a whole window and the margin after it (a used-up quota returns at most a window later)
         Duration maxWait = limit.maxWait().orElse(config.sync().mode() == SyncConfig.Mode.ONE_SHOT ? ONE_SHOT_MAX_WAIT : limit.window().multipliedBy(2));
-        String setting = k.setting("rate-limit.calls-per-window");
-        boolean strict = configured(settings, CALLS_PER_WINDOW) || (!k.isDefault() && configured(settings, setting));
         String key = k.name();
-        RateBudget budget = new RateBudget(k.keyId().orElse(key), k.callsPerWindow(), strict, setting, limit.window(), limit.reserve(), maxWait,
+        RateBudget budget = new RateBudget(k.keyId().orElse(key), k.callsPerWindow(), k.budgetSet(), k.setting("rate-limit.calls-per-window"), limit.window(), limit.reserve(), maxWait,
                 store);
         Gauge.builder("asc.api.budget.used", budget, RateBudget::used).tag("key", key)
                 .description("API calls counted in the sync's current rate window").register(registry);
         Gauge.builder("asc.api.budget.limit", budget, RateBudget::budget).tag("key", key)
                 .description("The sync's budget of API calls per rate window").register(registry);
         return budget;
-    }
-
-    /**
-     * Whether the user set the property (in any source: properties, the environment, -D), as opposed to the default: a
-     * default written in application.properties as {@code ${ASC_RATE_LIMIT_CALLS:3000}} counts as set only when that
-     * variable is.
-     */
-    static boolean configured(Config config, String name) {
-        ConfigValue value = config.getConfigValue(name);
-        if (value == null || value.getValue() == null || value.getSourceName() == null
-                || value.getSourceName().toLowerCase(java.util.Locale.ROOT).contains("default")) {
-            return false;
-        }
-        String raw = value.getRawValue() == null ? "" : value.getRawValue().trim();
-        java.util.regex.Matcher m = DEFAULTED.matcher(raw);
-        return !m.matches() || config.getConfigValue(m.group(1)).getValue() != null;
     }
 
     /** The application is stopping (SIGTERM): a run waiting for the quota ends its wait now (no budget is made for it). */

@@ -59,6 +59,11 @@ public class RateBudget {
     private static final long SAY_MS = 1000;
     private static final long PERSIST_EVERY_MS = 5_000;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+    private static final String NO_FURTHER_CALL = "this run starts no further API call and leaves the rest for the next run";
+
+    /** A limit that holds calls back until a moment; kind null: none holds now. */
+    private record Hold(Limit kind, long until) {
+    }
 
     private final String key;
     private final int budget;
@@ -90,11 +95,11 @@ public class RateBudget {
     private Limit announced;
     // the run in flight
     private long goneInRun;
-    private String exhausted;
+    /** Whose limit ended the run's calls, or null while they go on. */
     private Limit exhaustedBy;
     private long exhaustedUntil;
+    /** What the wait ended by {@link #stop()} waited for (until {@link #waitingUntil}), or null. */
     private Limit stoppedWaitingFor;
-    private long stoppedUntil;
     private volatile boolean stopping;
 
     /**
@@ -132,7 +137,7 @@ public class RateBudget {
             calls.removeIf(c -> c[0] <= now - window);
             Long apple = appleLeft(now);
             long left = apple == null ? Long.MAX_VALUE : apple;
-            if (left <= 0 && inFlight == 0 && goneUntil <= now && !stopping && exhausted == null) {
+            if (left <= 0 && inFlight == 0 && goneUntil <= now && !stopping && exhaustedBy == null) {
                 gone(now, null);
                 continue;
             }
@@ -141,16 +146,9 @@ public class RateBudget {
                 throw refused;
             }
             // whose limit holds the call back, and until when
-            Limit kind = null;
-            long until = now;
-            if (goneUntil > until) {
-                kind = Limit.APPLE_QUOTA;
-                until = goneUntil;
-            }
-            if (pausedUntil > until) {
-                kind = Limit.RETRY_AFTER;
-                until = pausedUntil;
-            }
+            Hold hold = holding(now);
+            Limit kind = hold.kind();
+            long until = hold.until();
             long wait = 0;
             if (calls.size() >= budget && ownHolds(apple)) {
                 long earliest = calls.stream().mapToLong(c -> c[0]).min().orElse(now);
@@ -169,9 +167,9 @@ public class RateBudget {
             long paced = lastCall + paceMs;
             if (paceMs > 0 && paced - now > maxWait) {
                 // calls spaced for Apple's quota near its end (said once when the spacing began): bounded too
-                exhaust(Limit.APPLE_QUOTA, paced, "App Store Connect's quota for key " + key + " is near its end" + apple(apple) + ": calls go " + paceMs
-                        + " ms apart, the next at " + TIME.format(Instant.ofEpochMilli(paced)) + ", later than asc.sync.rate-limit.max-wait ("
-                        + human(Duration.ofMillis(maxWait)) + ") allows: this run starts no further API call and leaves the rest for the next run");
+                exhaust(Limit.APPLE_QUOTA, paced, sentence(quota() + " is near its end" + apple(apple) + ": calls go " + paceMs + " ms apart, the next at "
+                        + TIME.format(Instant.ofEpochMilli(paced)) + ", later than asc.sync.rate-limit.max-wait (" + human(Duration.ofMillis(maxWait))
+                        + ") allows: " + NO_FURTHER_CALL));
                 throw refusal(now);
             }
             if ((left <= 0 || left <= reserve || probing) && inFlight > 0) {
@@ -219,41 +217,71 @@ public class RateBudget {
         return remaining == null || now - observed >= window ? null : (long) remaining - startedSince;
     }
 
+    /** Apple's quota or Retry-After pause, whichever holds calls back longer, and until when; kind null when neither does. */
+    private Hold holding(long now) {
+        long until = Math.max(pausedUntil, goneUntil);
+        return until <= now ? new Hold(null, now) : new Hold(goneUntil >= pausedUntil ? Limit.APPLE_QUOTA : Limit.RETRY_AFTER, until);
+    }
+
     /** The one line of a wait episode: whose limit, until when. */
     private void say(Limit kind, long until, long now, Long apple) {
         if (kind == announced) {
             return;
         }
         announced = kind;
-        String resume = ": API calls resume at " + TIME.format(Instant.ofEpochMilli(until)) + " (in " + (until - now + 999) / 1000 + " s) by themselves";
-        switch (kind) {
-            case OWN_BUDGET -> LOG.infof("The sync's own budget for key %s is spent (%s)%s%s", key, own(), resume, apple(apple));
-            case APPLE_QUOTA -> LOG.warnf("App Store Connect's quota for key %s is used up%s", key, resume);
-            case RETRY_AFTER -> LOG.warnf("App Store Connect's quota for key %s: Apple answered 429 with Retry-After: %s s%s%s", key,
-                    retryAfter == null ? "?" : retryAfter, apple(apple), resume);
+        String line = sentence(whose(kind) + ": API calls resume at " + TIME.format(Instant.ofEpochMilli(until)) + " (in " + (until - now + 999) / 1000
+                + " s) by themselves" + figure(kind, apple));
+        if (kind == Limit.OWN_BUDGET) {
+            LOG.info(line);
+        } else {
+            LOG.warn(line);
         }
     }
 
-    /** The own budget as configured: "asc.sync.rate-limit.calls-per-window=150 calls per 1h". */
-    private String own() {
-        return setting + "=" + budget + " calls per " + human(Duration.ofMillis(window));
+    private String beyondMaxWait(Limit kind, long until, Long apple) {
+        return sentence(whose(kind) + " until " + TIME.format(Instant.ofEpochMilli(until)) + ", longer than asc.sync.rate-limit.max-wait ("
+                + human(Duration.ofMillis(maxWait)) + "): " + NO_FURTHER_CALL + figure(kind, apple) + hint(kind, apple));
+    }
+
+    /** Whose limit and what it did, as the subject of a sentence: "the sync's own budget for key X is spent (...)". */
+    private String whose(Limit kind) {
+        return switch (kind) {
+            case OWN_BUDGET -> ownBudget() + " is spent (" + setting + "=" + budget + " calls per " + human(Duration.ofMillis(window)) + ")";
+            case APPLE_QUOTA -> quota() + " is used up";
+            case RETRY_AFTER -> quota() + " holds calls back (Apple answered 429 with Retry-After: " + (retryAfter == null ? "?" : retryAfter) + " s)";
+        };
+    }
+
+    /** Whose limit: "the sync's own budget for key X" or "App Store Connect's quota for key X". */
+    private String subject(Limit kind) {
+        return kind == Limit.OWN_BUDGET ? ownBudget() : quota();
+    }
+
+    private String ownBudget() {
+        return "the sync's own budget for key " + key;
+    }
+
+    private String quota() {
+        return "App Store Connect's quota for key " + key;
+    }
+
+    /** Apple's last figure, after any limit but its used-up quota (whose figure is gone): "; App Store Connect announces ...". */
+    private String figure(Limit kind, Long apple) {
+        return kind == Limit.APPLE_QUOTA ? "" : apple(apple);
     }
 
     private String apple(Long apple) {
         return apple == null || limit == null ? "" : "; App Store Connect announces " + Math.max(0, apple) + " of " + limit + " calls left";
     }
 
-    private String beyondMaxWait(Limit kind, long until, Long apple) {
-        String then = TIME.format(Instant.ofEpochMilli(until));
-        String stop = ", longer than asc.sync.rate-limit.max-wait (" + human(Duration.ofMillis(maxWait))
-                + "): this run starts no further API call and leaves the rest for the next run";
-        return switch (kind) {
-            case OWN_BUDGET -> "The sync's own budget for key " + key + " is spent (" + own() + apple(apple) + "): the next call could go at " + then
-                    + stop + (strict && apple != null && apple > reserve ? " (raise " + setting + ", or leave it unset to let App Store Connect's figure decide)" : "");
-            case APPLE_QUOTA -> "App Store Connect's quota for key " + key + " is used up until " + then + stop;
-            case RETRY_AFTER -> "App Store Connect's quota for key " + key + ": Apple answered 429 with Retry-After: "
-                    + (retryAfter == null ? "?" : retryAfter) + " s, until " + then + stop;
-        };
+    /** For a configured own budget that ended the calls while Apple announces plenty: what the user can do. */
+    private String hint(Limit kind, Long apple) {
+        return kind == Limit.OWN_BUDGET && strict && apple != null && apple > reserve
+                ? " (raise " + setting + ", or leave it unset to let App Store Connect's figure decide)" : "";
+    }
+
+    private static String sentence(String s) {
+        return Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
     static String human(Duration d) {
@@ -306,8 +334,7 @@ public class RateBudget {
                 }
             } else {
                 if (goneInRun > 0 && ticket != null && ticket[1] >= goneInRun) {
-                    exhaust(Limit.APPLE_QUOTA, now, "App Store Connect's quota for key " + key + " is used up: Apple answered 429 again after the"
-                            + " pause; this run starts no further API call and leaves the rest for the next run");
+                    exhaust(Limit.APPLE_QUOTA, now, sentence(whose(Limit.APPLE_QUOTA) + ": Apple answered 429 again after the pause; " + NO_FURTHER_CALL));
                 }
                 goneInRun = goneInRun > 0 ? goneInRun : now;
                 gone(now, retryAfterSeconds);
@@ -320,7 +347,6 @@ public class RateBudget {
     public synchronized void syncStarted() {
         load(false);
         goneInRun = 0;
-        exhausted = null;
         exhaustedBy = null;
         announced = null;
         stoppedWaitingFor = null;
@@ -329,8 +355,7 @@ public class RateBudget {
     /** The application is stopping: every wait ends now, and no further call starts. */
     public synchronized void stop() {
         if (!stopping && waiters > 0 && waitingFor != null) {
-            stoppedWaitingFor = waitingFor;
-            stoppedUntil = waitingUntil;
+            stoppedWaitingFor = waitingFor; // until waitingUntil: no wait starts once stopping
         }
         stopping = true;
         notifyAll();
@@ -353,12 +378,11 @@ public class RateBudget {
 
     /** The refusal of the run's next call (acquire's check, and {@link #refusal()}), or null when it may wait. */
     private AppStoreConnectException.QuotaExhausted refusal(long now) {
-        if (exhausted == null && !stopping && Math.max(pausedUntil, goneUntil) - now > maxWait) {
-            Limit kind = goneUntil >= pausedUntil ? Limit.APPLE_QUOTA : Limit.RETRY_AFTER;
-            long until = Math.max(pausedUntil, goneUntil);
-            exhaust(kind, until, beyondMaxWait(kind, until, appleLeft(now)));
+        Hold hold = holding(now);
+        if (exhaustedBy == null && !stopping && hold.kind() != null && hold.until() - now > maxWait) {
+            exhaust(hold.kind(), hold.until(), beyondMaxWait(hold.kind(), hold.until(), appleLeft(now)));
         }
-        return exhausted == null && !stopping ? null
+        return exhaustedBy == null && !stopping ? null
                 : new AppStoreConnectException.QuotaExhausted(key, stopping ? "the application is stopping"
                         : "no further API call in this run (" + (exhaustedBy == Limit.OWN_BUDGET ? "the sync's own budget" : "App Store Connect's quota")
                                 + "; said once above)", resumeAt(), stopping);
@@ -366,12 +390,7 @@ public class RateBudget {
 
     /** Whether this run starts no further call because a limit (the own budget or Apple's quota) holds it back. */
     public synchronized boolean exhausted() {
-        return exhausted != null;
-    }
-
-    /** Whose limit ended this run's calls, or null. */
-    public synchronized Limit exhaustedBy() {
-        return exhaustedBy;
+        return exhaustedBy != null;
     }
 
     /**
@@ -382,29 +401,13 @@ public class RateBudget {
         if (exhaustedBy == null) {
             return null;
         }
-        if (exhaustedBy == Limit.APPLE_QUOTA) {
-            return "App Store Connect's quota for key " + key + " is used up";
-        }
-        if (exhaustedBy == Limit.RETRY_AFTER) {
-            return "App Store Connect's quota for key " + key + " holds calls back (Apple answered 429 with Retry-After: "
-                    + (retryAfter == null ? "?" : retryAfter) + " s)";
-        }
         Long apple = appleLeft(System.currentTimeMillis());
-        return "the sync's own budget for key " + key + " is spent (" + own() + apple(apple)
-                + (apple != null && apple > reserve ? ": raise " + setting + ", or leave it unset to let App Store Connect's figure decide" : "") + ")";
+        return whose(exhaustedBy) + figure(exhaustedBy, apple) + hint(exhaustedBy, apple);
     }
 
-    /** What a wait ended by {@link #stop()} waited for ("the sync's own budget for key X (...) until T"), or null. */
+    /** What a wait ended by {@link #stop()} waited for ("the sync's own budget for key X until T"), or null. */
     public synchronized String stoppedWaiting() {
-        if (stoppedWaitingFor == null) {
-            return null;
-        }
-        String until = " until " + TIME.format(Instant.ofEpochMilli(stoppedUntil));
-        return switch (stoppedWaitingFor) {
-            case OWN_BUDGET -> "the sync's own budget for key " + key + " (" + own() + ")" + until;
-            case APPLE_QUOTA -> "App Store Connect's quota for key " + key + until;
-            case RETRY_AFTER -> "App Store Connect's quota for key " + key + " (Retry-After)" + until;
-        };
+        return stoppedWaitingFor == null ? null : subject(stoppedWaitingFor) + " until " + TIME.format(Instant.ofEpochMilli(waitingUntil));
     }
 
     /** What a call waits for now ("the sync's own budget for key X until T"), or null when none waits for a limit. */
@@ -412,8 +415,7 @@ public class RateBudget {
         if (waiters == 0 || waitingFor == null || waitingUntil <= System.currentTimeMillis()) {
             return null;
         }
-        return (waitingFor == Limit.OWN_BUDGET ? "the sync's own budget for key " : "App Store Connect's quota for key ") + key + " until "
-                + TIME.format(Instant.ofEpochMilli(waitingUntil));
+        return subject(waitingFor) + " until " + TIME.format(Instant.ofEpochMilli(waitingUntil));
     }
 
     /** When calls can go again, or null when they can now. */
@@ -434,11 +436,6 @@ public class RateBudget {
 
     public int budget() {
         return budget;
-    }
-
-    /** Whether the budget was configured (it then holds even while Apple announces more calls left). */
-    public boolean strict() {
-        return strict;
     }
 
     /**
@@ -468,8 +465,7 @@ public class RateBudget {
 
     /** The run starts no further call: said once, with whose limit it was. */
     private void exhaust(Limit kind, long until, String why) {
-        if (exhausted == null) {
-            exhausted = why;
+        if (exhaustedBy == null) {
             exhaustedBy = kind;
             exhaustedUntil = until;
             LOG.warn(why);

@@ -6,9 +6,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigValue;
 
 import io.github.ascanalyticssync.token.TokenIssuer;
 
@@ -29,13 +31,19 @@ public final class KeySettings {
     /** The settings each key of {@code asc.keys} has, under {@code asc.keys.<name>.} (the unknown-key check knows them). */
     static final List<String> SETTINGS = List.of("issuer-id", "key-id", "private-key-path", "private-key", "individual-key", "app-ids",
             "exclude-app-ids", "read-only", "rate-limit.calls-per-window");
+    static final String CALLS_PER_WINDOW = "asc.sync.rate-limit.calls-per-window";
+    /** A value that is only a variable with a default: {@code ${ASC_RATE_LIMIT_CALLS:3000}}. */
+    private static final Pattern DEFAULTED = Pattern.compile("\\$\\{([^:}]+):[^}]*}");
     /** Lower-case letters, digits and inner dashes: one spelling in properties and environment variables. */
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?");
 
-    /** One key: its credentials, its apps, its read-only flag and its share of Apple's quota. */
+    /**
+     * One key: its credentials, its apps, its read-only flag and its share of Apple's quota ({@code budgetSet}: the
+     * user set its calls per window, which then hold strictly, rather than leaving the default).
+     */
     public record Key(String name, Optional<String> issuerId, Optional<String> keyId, Optional<String> privateKeyPath,
             Optional<String> privateKey, boolean individual, List<String> appIds, List<String> excludeAppIds, boolean readOnly,
-            int callsPerWindow) {
+            int callsPerWindow, boolean budgetSet) {
 
         public boolean isDefault() {
             return DEFAULT.equals(name);
@@ -85,9 +93,10 @@ public final class KeySettings {
                 .filter(s -> !s.isEmpty()).toList();
         SyncConfig.Api api = sync.api();
         SyncConfig.Sync s = sync.sync();
+        boolean budgetSet = set(config, CALLS_PER_WINDOW);
         if (names.isEmpty()) {
             return List.of(new Key(DEFAULT, api.issuerId(), api.keyId(), api.privateKeyPath(), api.privateKey(), api.individualKey(),
-                    s.appIds().orElse(List.of()), s.excludeAppIds().orElse(List.of()), s.readOnly(), s.rateLimit().callsPerWindow()));
+                    s.appIds().orElse(List.of()), s.excludeAppIds().orElse(List.of()), s.readOnly(), s.rateLimit().callsPerWindow(), budgetSet));
         }
         List<Key> keys = new ArrayList<>();
         Map<String, String> appOwners = new HashMap<>();
@@ -101,11 +110,12 @@ public final class KeySettings {
                 throw new IllegalStateException("asc.keys names '" + name + "' twice");
             }
             String p = "asc.keys." + name + ".";
+            Optional<Integer> calls = config.getOptionalValue(p + "rate-limit.calls-per-window", Integer.class);
             Key key = new Key(name, text(config, p + "issuer-id").or(api::issuerId), text(config, p + "key-id"), text(config, p + "private-key-path"),
                     text(config, p + "private-key"), config.getOptionalValue(p + "individual-key", Boolean.class).orElse(api.individualKey()),
                     list(config, p + "app-ids").orElse(List.of()), list(config, p + "exclude-app-ids").orElse(s.excludeAppIds().orElse(List.of())),
                     config.getOptionalValue(p + "read-only", Boolean.class).orElse(s.readOnly()),
-                    config.getOptionalValue(p + "rate-limit.calls-per-window", Integer.class).orElse(s.rateLimit().callsPerWindow()));
+                    calls.orElse(s.rateLimit().callsPerWindow()), calls.isPresent() || budgetSet);
             for (String app : key.appIds()) {
                 String other = appOwners.putIfAbsent(app, name);
                 if (other != null) {
@@ -119,6 +129,20 @@ public final class KeySettings {
             keys.add(key);
         }
         return List.copyOf(keys);
+    }
+
+    /**
+     * Whether the user set the property (in any source: properties, the environment, -D) rather than leaving the
+     * default of the configuration mapping; a value that is only a variable with a default, as application.properties
+     * gives it ({@code ${ASC_RATE_LIMIT_CALLS:3000}}), counts as set only when that variable is.
+     */
+    private static boolean set(Config config, String name) {
+        ConfigValue value = config.getConfigValue(name);
+        if (value == null || value.getValue() == null || value.getSourceOrdinal() <= Integer.MIN_VALUE) {
+            return false;
+        }
+        Matcher m = DEFAULTED.matcher(value.getRawValue() == null ? "" : value.getRawValue().trim());
+        return !m.matches() || config.getConfigValue(m.group(1)).getValue() != null;
     }
 
     private static Optional<String> text(Config config, String name) {

@@ -125,14 +125,11 @@ public class QuotaLeft {
                     + "; left for the next run: every report and instance this sync did not reach, among them " + what + " (at least " + calls
                     + " API call(s))";
         }
-        // whose limit ended the calls, per key; the key whose calls return last says when the rest can be done
+        // whose limit ended the calls, per key (a call is left without a stop only once a budget ended its key's calls);
+        // the key whose calls return last says when the rest can be done
         List<RateBudget> spent = budgets.stream().filter(RateBudget::exhausted).toList();
-        RateBudget budget = spent.stream().max(Comparator.comparing(b -> b.resumeAt() == null ? Instant.EPOCH : b.resumeAt()))
-                .orElse(budgets.get(0));
-        String whose = spent.stream().map(RateBudget::spent).filter(Objects::nonNull).collect(Collectors.joining("; "));
-        if (whose.isEmpty()) {
-            whose = "App Store Connect's quota for key " + budget.key() + " is used up";
-        }
+        RateBudget budget = spent.stream().max(Comparator.comparing(b -> b.resumeAt() == null ? Instant.EPOCH : b.resumeAt())).orElseThrow();
+        String whose = spent.stream().map(RateBudget::spent).collect(Collectors.joining("; "));
         Instant from = budget.resumeAt() == null ? Instant.now() : budget.resumeAt();
         int perWindow = budget.callsPerWindow();
         Instant done = from.plus(budget.window().multipliedBy((calls - 1) / perWindow));

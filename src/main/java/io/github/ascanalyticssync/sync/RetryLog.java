@@ -14,7 +14,6 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 /**
  * One line per retry, in the sync's words, instead of Camel's {@code Failed delivery for (MessageId ...)}: runs before
  * each new try of Camel's redelivery ({@code onRedeliveryRef} in routes/error-handling.yaml), which logs nothing itself.
- * A 429 is not logged per try: the rate budget says once when calls resume.
  */
 @RegisterForReflection
 @ApplicationScoped
@@ -30,11 +29,7 @@ public class RetryLog implements Processor {
 
     /** The line for the try about to start (also the segment download's onRedelivery, SegmentUrlRefresher). */
     public static void log(Exchange exchange) {
-        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        if (cause instanceof AppStoreConnectException.RateLimited) {
-            return;
-        }
-        LOG.warn(line(exchange, cause));
+        LOG.warn(line(exchange, exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class)));
     }
 
     static String line(Exchange exchange, Exception cause) {

@@ -188,12 +188,11 @@ public class RunTally {
         if (request != null) {
             deliveredByRequest.computeIfAbsent(request, r -> new AtomicLong()).incrementAndGet();
         }
-        progress();
     }
 
     /**
-     * The progress lines every ten seconds while a sync runs (also from the timer of routes/sync.yaml, so that they go
-     * on while the sync waits), with what it waits for.
+     * The progress lines every ten seconds while a sync runs (from the timer of routes/sync.yaml, so that they go on
+     * while the sync waits), with what it waits for.
      */
     public void progress() {
         progress.log(() -> keys.budgets().stream().map(io.github.ascanalyticssync.api.RateBudget::waiting).filter(java.util.Objects::nonNull)
@@ -212,7 +211,6 @@ public class RunTally {
     public void segmentCopied(Exchange exchange) {
         copied.incrementAndGet();
         app(exchange.getVariable("appId", String.class)).segmentsDone.incrementAndGet();
-        progress();
     }
 
     /** A segment or manifest that the named destinations still lack after this sync. */
@@ -315,7 +313,7 @@ public class RunTally {
             keys.refuse(key, refusal.getMessage());
         }
         KeySettings.Key k = appId != null && e instanceof AppStoreConnectException missing && missing.status() == 404
-                && APP_REQUESTS.equals(missing.endpoint()) ? keys.key(key == null ? KeySettings.DEFAULT : key) : null;
+                && APP_REQUESTS.equals(missing.endpoint()) ? keys.of(exchange) : null;
         if (k != null && k.appIds().contains(String.valueOf(appId))) {
             // a configured app's first call: the app id itself is wrong, a mistake of the configuration that no retry mends
             String sentence = "app " + appId + k.label() + " does not exist or this key cannot see it (App Store Connect answered 404 to"

@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
@@ -31,8 +33,8 @@ import io.github.ascanalyticssync.simulator.Simulator;
 /**
  * A broken proxy between the sync and App Store Connect (here: in front of the simulator) answers a report's
  * instances with a 300 MB page, with or without Content-Length. The packaged application (256 MiB of heap) refuses
- * it in one line naming the endpoint and asc.api.max-response-size, stops reading it (most of the 300 MB is never
- * sent), and the one-shot run ends with exit 1 (not delivered).
+ * it in one line naming the endpoint and asc.api.max-response-size, asks for it once (a flood is not worth another
+ * try), stops reading it (most of the 300 MB is never sent), and the one-shot run ends with exit 1 (not delivered).
  */
 class HugeAnswerIT {
 
@@ -48,6 +50,8 @@ class HugeAnswerIT {
         final String target;
         final boolean announced;
         final AtomicLong sent = new AtomicLong();
+        /** How often each instances path was flooded. */
+        final Map<String, AtomicInteger> floods = new ConcurrentHashMap<>();
 
         BrokenProxy(String target, boolean announced) throws IOException {
             this.target = target;
@@ -66,6 +70,7 @@ class HugeAnswerIT {
             try (http) {
                 String path = http.getRequestURI().getRawPath();
                 if (path.matches("/v1/analyticsReports/[^/]+/instances")) {
+                    floods.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
                     flood(http);
                     return;
                 }
@@ -159,9 +164,13 @@ class HugeAnswerIT {
             assertTrue(out.contains("One-shot sync done, exiting with 1"), out);
             assertFalse(out.contains("OutOfMemoryError"), out);
             assertFalse(out.contains("\tat "), "no stack trace: " + out);
-            // no retry of a refused flood, and the refused body was not read to its end
-            long calls = out.lines().filter(l -> l.contains("RESPONSE_TOO_LARGE")).count();
-            assertTrue(proxy.sent.get() < HUGE * calls / 2, "most of the flood was never sent: " + proxy.sent.get() + " bytes for " + calls + " refusal(s)");
+            // no retry of a refused flood: each report's instances asked once, and no line about another try
+            assertFalse(proxy.floods.isEmpty(), out);
+            proxy.floods.forEach((path, n) -> assertEquals(1, n.get(), path + " asked " + n.get() + " times: " + out));
+            assertTrue(out.lines().noneMatch(l -> l.contains("trying again")), out);
+            // and the refused bodies were not read to their end
+            assertTrue(proxy.sent.get() < HUGE * proxy.floods.size() / 2, "most of the flood was never sent: " + proxy.sent.get() + " bytes for "
+                    + proxy.floods.size() + " refusal(s)");
         }
     }
 }
