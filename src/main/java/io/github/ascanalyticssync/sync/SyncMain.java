@@ -32,7 +32,6 @@ public final class SyncMain {
     private static final Pattern CONVERSION = Pattern.compile("The config property (\\S+) with the config value \"(.*?)\" threw an Exception whilst"
             + " being converted (.*)", Pattern.DOTALL);
     private static final Pattern ENUM = Pattern.compile("allowed values: (.*)");
-    private static final Pattern ALIAS = Pattern.compile("\\$\\{(ASC_[A-Z0-9_]+)");
 
     private SyncMain() {
     }
@@ -132,7 +131,7 @@ public final class SyncMain {
             return null;
         }
         String value = properties.getProperty(setting);
-        Matcher m = ALIAS.matcher(value == null ? "" : value);
+        Matcher m = UnknownSettings.ALIAS.matcher(value == null ? "" : value);
         return m.find() ? m.group(1) : null;
     }
 
