@@ -114,6 +114,9 @@ public final class SyncMain {
         if (why.contains("integer") || why.contains("NumberFormatException") || why.contains("long value")) {
             return head + "a whole number";
         }
+        if (why.contains(StrictBooleanConverter.EXPECTED)) {
+            return head + "true or false";
+        }
         if (why.contains("Path")) {
             return head + "a file or folder path";
         }
