@@ -65,15 +65,11 @@ public final class SyncMain {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        if (root instanceof PreventFurtherStepsException stop) {
-            // the application's own checks logged their line already
-            if (stop.getMessage() != null && !stop.getMessage().isEmpty()) {
-                line(stop.getMessage());
-            }
-            return stop.getExitCode();
+        if (root instanceof PreventFurtherStepsException) {
+            return code; // the application's own checks logged their line already; Quarkus passes their exit code
         }
         if (root instanceof io.quarkus.runtime.QuarkusBindException bind) {
-            line("The HTTP port " + bind.getHost() + ":" + bind.getPort() + " is in use by another process; stop it, or set quarkus.http.port (0: any free port)");
+            line(portInUse(bind.getHost(), bind.getPort()));
             return 2;
         }
         ConfigurationException configuration = find(failure, ConfigurationException.class);
@@ -84,6 +80,11 @@ public final class SyncMain {
         }
         LOG.error("Failed to start application", failure);
         return code;
+    }
+
+    /** The sentence for an HTTP port another process holds (found by the start-up check, or by Quarkus opening it). */
+    static String portInUse(String host, int port) {
+        return "The HTTP port " + host + ":" + port + " is in use by another process; stop it, or set quarkus.http.port (0: any free port)";
     }
 
     /** One ERROR line (the first line of the text). */

@@ -145,8 +145,7 @@ public class SyncStartup {
             socket.setReuseAddress(true);
             socket.bind(new java.net.InetSocketAddress(host, port));
         } catch (java.io.IOException e) {
-            throw new IllegalStateException("The HTTP port " + host + ":" + port + " is in use by another process; stop it, or set"
-                    + " quarkus.http.port (0: any free port)", e);
+            throw new IllegalStateException(SyncMain.portInUse(host, port), e);
         }
     }
 
