@@ -136,7 +136,13 @@ public final class AppProcess {
     /** Runs the application in workDir until it exits, its standard output and standard error kept apart. */
     public static Streams runApart(List<String> jvmArgs, Map<String, String> properties, Path workDir, long timeoutSeconds)
             throws IOException, InterruptedException {
-        ProcessBuilder builder = command(jvmArgs, properties, Map.of(), workDir);
+        return runApart(jvmArgs, properties, Map.of(), workDir, timeoutSeconds);
+    }
+
+    /** Run as {@link #runApart(List, Map, Path, long)}, with these environment variables. */
+    public static Streams runApart(List<String> jvmArgs, Map<String, String> properties, Map<String, String> environment, Path workDir,
+            long timeoutSeconds) throws IOException, InterruptedException {
+        ProcessBuilder builder = command(jvmArgs, properties, environment, workDir);
         Path out = workDir.resolve("stdout.txt");
         Path err = workDir.resolve("stderr.txt");
         Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();

@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.kamelet.KameletComponent;
@@ -24,6 +25,7 @@ import org.jboss.logging.Logger;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
+import io.github.ascanalyticssync.sync.SyncConfig;
 import io.quarkus.runtime.PreventFurtherStepsException;
 
 /**
@@ -40,17 +42,17 @@ public class SinkSettings {
 
     private static final Logger LOG = Logger.getLogger(SinkSettings.class);
 
+    @Inject
+    SyncConfig config;
+
     void afterRoutesRead(@Observes AfterConfigure event) {
-        Config config = ConfigProvider.getConfig();
-        boolean syncing = config.getOptionalValue("asc.sync.enabled", Boolean.class).orElse(true)
-                && !"status".equalsIgnoreCase(config.getOptionalValue("asc.sync.mode", String.class).orElse("service"));
-        if (!syncing) {
+        if (!config.sync().enabled() || config.sync().mode() == SyncConfig.Mode.STATUS) {
             return;
         }
         CamelContext camel = event.getCamelContext();
         String problem;
         try {
-            problem = check(camel, config);
+            problem = check(camel, ConfigProvider.getConfig());
         } catch (RuntimeException e) {
             LOG.debug("The destinations' sinks could not be checked", e);
             return; // the deliveries name what is wrong

@@ -47,8 +47,9 @@ public class RouteFolder {
         } else if (dir == null) {
             LOG.infof("Routes: the built-in ones (set asc.routes.dir to read a folder of your own too)");
         } else {
-            List<String> replaced = RouteSources.replaced(dir);
-            List<String> added = new ArrayList<>(RouteSources.routeFiles(dir));
+            List<String> files = RouteSources.routeFiles(dir);
+            List<String> replaced = RouteSources.replaced(files);
+            List<String> added = new ArrayList<>(files);
             added.removeAll(replaced);
             LOG.infof("Routes: the built-in ones and those of %s (asc.routes.dir): %s added%s; Kamelets from %s, %s, then the built-in ones",
                     dir, added.isEmpty() ? "none" : String.join(", ", added), replaced.isEmpty() ? "" : ", " + String.join(", ", replaced)

@@ -8,13 +8,6 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import jakarta.annotation.Priority;
-
-import io.smallrye.config.ConfigSourceInterceptor;
-import io.smallrye.config.ConfigSourceInterceptorContext;
-import io.smallrye.config.ConfigValue;
-import io.smallrye.config.Priorities;
-
 /**
  * Where Camel reads the routes and the Kamelets, and which routes a mode loads. The routes of the project's routes/
  * (and its Kamelets) are part of the application: {@code classpath:routes/*.yaml} and {@code classpath:kamelets}, so
@@ -29,11 +22,10 @@ import io.smallrye.config.Priorities;
  * ({@code status.yaml}), only the destinations, their error handling and {@code seed.yaml}; the others do not read
  * {@code seed.yaml}.
  * <p>
- * Each value is derived only while it comes from the application's own application.properties: a user who sets
- * {@code camel.main.routes-include-pattern} (or the other three) anywhere gets exactly that.
+ * The values are derived by {@link ModeDefaults} while the user sets them nowhere: a user who sets
+ * {@code camel.main.routes-include-pattern} (or the other two) anywhere gets exactly that.
  */
-@Priority(Priorities.APPLICATION + 100)
-public class RouteSources implements ConfigSourceInterceptor {
+final class RouteSources {
 
     static final String ROUTES = "camel.main.routes-include-pattern";
     static final String NOT_ROUTES = "camel.main.routes-exclude-pattern";
@@ -52,22 +44,7 @@ public class RouteSources implements ConfigSourceInterceptor {
     static final String NOT_SEED = "**/seed.yaml";
     static final String SEED = "**/sync.yaml,**/asc-api.yaml,**/status.yaml";
 
-    @Override
-    public ConfigValue getValue(ConfigSourceInterceptorContext context, String name) {
-        ConfigValue value = context.proceed(name);
-        String derived = switch (name) {
-            case ROUTES -> builtIn(value, BUILT_IN_ROUTES) ? routes(mode(context), dir(context)) : null;
-            case NOT_ROUTES -> builtIn(value, BUILT_IN_NOT_ROUTES) ? notRoutes(mode(context), dir(context)) : null;
-            case KAMELETS -> builtIn(value, BUILT_IN_KAMELETS) ? kamelets(dir(context)) : null;
-            default -> null;
-        };
-        return derived == null || derived.equals(value.getValue()) ? value : value.withValue(derived)
-                .withConfigSourceName("asc-analytics-sync (from asc.routes.dir / asc.sync.mode)");
-    }
-
-    /** The value as the application's own application.properties gives it: set nowhere else (not even to the same value). */
-    static boolean builtIn(ConfigValue value, String builtIn) {
-        return value != null && builtIn.equals(value.getValue()) && value.getConfigSourceOrdinal() <= BUILT_IN_ORDINAL;
+    private RouteSources() {
     }
 
     /** The built-in routes, then the folder's; none in status mode. */
@@ -79,9 +56,9 @@ public class RouteSources implements ConfigSourceInterceptor {
     }
 
     /** Kamelet files are never routes, nor what the mode does not run; a built-in route file that the folder replaces is not read. */
-    static String notRoutes(String mode, Path dir) {
+    static String notRoutes(String mode, List<String> replaced) {
         return Stream.concat(Stream.of(BUILT_IN_NOT_ROUTES, "seed".equals(mode) ? SEED : NOT_SEED),
-                replaced(dir).stream().flatMap(RouteSources::builtInLocations)).collect(Collectors.joining(","));
+                replaced.stream().flatMap(RouteSources::builtInLocations)).collect(Collectors.joining(","));
     }
 
     static String kamelets(Path dir) {
@@ -111,23 +88,8 @@ public class RouteSources implements ConfigSourceInterceptor {
         return Stream.of("classpath:routes/" + file, scanned).filter(java.util.Objects::nonNull).distinct();
     }
 
-    /** The folder's route files that have the name of a built-in one, and so replace it. */
-    static List<String> replaced(Path dir) {
-        return routeFiles(dir).stream().filter(f -> RouteSources.class.getClassLoader().getResource("routes/" + f) != null).toList();
-    }
-
-    private static String mode(ConfigSourceInterceptorContext context) {
-        ConfigValue value = context.proceed("asc.sync.mode");
-        return value == null || value.getValue() == null ? "service" : value.getValue().trim();
-    }
-
-    /** The folder of asc.routes.dir, absolute; null when unset or when it is not a folder (the start then stops, RouteFolder). */
-    private static Path dir(ConfigSourceInterceptorContext context) {
-        ConfigValue value = context.proceed(DIR);
-        if (value == null || value.getValue() == null || value.getValue().isBlank()) {
-            return null;
-        }
-        Path dir = Path.of(value.getValue().trim()).toAbsolutePath().normalize();
-        return Files.isDirectory(dir) ? dir : null;
+    /** Those of the folder's route files (routeFiles) that have the name of a built-in one, and so replace it. */
+    static List<String> replaced(List<String> routeFiles) {
+        return routeFiles.stream().filter(f -> RouteSources.class.getClassLoader().getResource("routes/" + f) != null).toList();
     }
 }

@@ -32,7 +32,6 @@ public final class SyncMain {
     private static final Pattern CONVERSION = Pattern.compile("The config property (\\S+) with the config value \"(.*?)\" threw an Exception whilst"
             + " being converted (.*)", Pattern.DOTALL);
     private static final Pattern ENUM = Pattern.compile("allowed values: (.*)");
-    private static final Pattern ALIAS = Pattern.compile("\\$\\{(ASC_[A-Z0-9_]+)");
 
     private SyncMain() {
     }
@@ -66,15 +65,11 @@ public final class SyncMain {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        if (root instanceof PreventFurtherStepsException stop) {
-            // the application's own checks logged their line already
-            if (stop.getMessage() != null && !stop.getMessage().isEmpty()) {
-                line(stop.getMessage());
-            }
-            return stop.getExitCode();
+        if (root instanceof PreventFurtherStepsException) {
+            return code; // the application's own checks logged their line already; Quarkus passes their exit code
         }
         if (root instanceof io.quarkus.runtime.QuarkusBindException bind) {
-            line("The HTTP port " + bind.getHost() + ":" + bind.getPort() + " is in use by another process; stop it, or set quarkus.http.port (0: any free port)");
+            line(portInUse(bind.getHost(), bind.getPort()));
             return 2;
         }
         ConfigurationException configuration = find(failure, ConfigurationException.class);
@@ -85,6 +80,11 @@ public final class SyncMain {
         }
         LOG.error("Failed to start application", failure);
         return code;
+    }
+
+    /** The sentence for an HTTP port another process holds (found by the start-up check, or by Quarkus opening it). */
+    static String portInUse(String host, int port) {
+        return "The HTTP port " + host + ":" + port + " is in use by another process; stop it, or set quarkus.http.port (0: any free port)";
     }
 
     /** One ERROR line (the first line of the text). */
@@ -115,6 +115,9 @@ public final class SyncMain {
         if (why.contains("integer") || why.contains("NumberFormatException") || why.contains("long value")) {
             return head + "a whole number";
         }
+        if (why.contains(StrictBooleanConverter.EXPECTED)) {
+            return head + "true or false";
+        }
         if (why.contains("Path")) {
             return head + "a file or folder path";
         }
@@ -132,7 +135,7 @@ public final class SyncMain {
             return null;
         }
         String value = properties.getProperty(setting);
-        Matcher m = ALIAS.matcher(value == null ? "" : value);
+        Matcher m = UnknownSettings.ALIAS.matcher(value == null ? "" : value);
         return m.find() ? m.group(1) : null;
     }
 

@@ -87,7 +87,6 @@ public class SyncStartup {
     void beforeCamel(@Observes BeforeConfigure event) {
         try {
             UnknownSettings.check();
-            BooleanSettings.check();
             httpPortFree();
             simulatorNeverRedirects();
             if (config.sync().enabled() && config.sync().mode() != SyncConfig.Mode.SEED && config.sync().mode() != SyncConfig.Mode.STATUS) {
@@ -123,7 +122,8 @@ public class SyncStartup {
         if (cause instanceof java.io.UncheckedIOException io && io.getCause() != null) {
             message = message + " (" + io.getCause().getClass().getSimpleName() + ": " + io.getCause().getMessage() + ")";
         }
-        LOG.error(message.lines().findFirst().orElse(message));
+        // a value of the wrong type read at run time (a key's own settings, by name): SmallRye's sentence, made the start's
+        LOG.error(SyncMain.sentence(message.lines().findFirst().orElse(message)));
         LOG.debug("The start-up check failed", e);
         return new PreventFurtherStepsException(2);
     }
@@ -145,8 +145,7 @@ public class SyncStartup {
             socket.setReuseAddress(true);
             socket.bind(new java.net.InetSocketAddress(host, port));
         } catch (java.io.IOException e) {
-            throw new IllegalStateException("The HTTP port " + host + ":" + port + " is in use by another process; stop it, or set"
-                    + " quarkus.http.port (0: any free port)", e);
+            throw new IllegalStateException(SyncMain.portInUse(host, port), e);
         }
     }
 

@@ -5,7 +5,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BiPredicate;
 import java.util.regex.Pattern;
 
 import org.apache.commons.text.similarity.LevenshteinDistance;
@@ -15,6 +17,7 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
 import io.github.ascanalyticssync.simulator.SimulatorConfig;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import io.smallrye.config.ConfigMappings;
+import io.smallrye.config.EnvConfigSource;
 
 /**
  * Refuses {@code asc.*} keys that no setting reads, so that a typo ({@code -Dasc.sync.mod=one-shot}) stops the start
@@ -22,7 +25,7 @@ import io.smallrye.config.ConfigMappings;
  * the destinations' settings ({@code asc.destinations.<name>.*}) are free-form keys the routes read; this check knows
  * them. The known keys are those of the config mappings, read from the mappings themselves, so a new setting needs no
  * change here. Checked: application.properties files, system properties, environment variables written with dots, and
- * {@code ASC_...} environment variables.
+ * {@code ASC_...} environment variables, those of the process and those of a {@code .env} file.
  *
  * <p>
  * An {@code ASC_...} variable is accepted when application.properties reads it ({@code ${ASC_ISSUER_ID:}} anywhere in a
@@ -45,35 +48,47 @@ final class UnknownSettings {
     /** A list element of a setting: {@code asc.sync.app-ids[0]}. */
     private static final String INDEX = "(?:\\[\\d+\\])?";
     private static final Pattern INDEXED = Pattern.compile("\\[\\d+\\]$");
+    /** The same in a variable: {@code ASC_SYNC_APP_IDS_0_}. */
+    private static final Pattern ENV_INDEX = Pattern.compile("_\\d+_$");
 
     private UnknownSettings() {
     }
 
     /** {@code ${ASC_X...}} in a value: the variable application.properties reads. */
-    private static final Pattern ALIAS = Pattern.compile("\\$\\{(ASC_[A-Z0-9_]+)");
+    static final Pattern ALIAS = Pattern.compile("\\$\\{(ASC_[A-Z0-9_]+)");
 
     /** Variables that are not settings: the tests' and CI's, and the service links Kubernetes gives every pod. */
     private static final Pattern NOT_OURS = Pattern.compile("ASC_(TEST|IT)_.*|.*_SERVICE_HOST|.*_SERVICE_PORT(_.+)?|.*_PORT_\\d+_(TCP|UDP|SCTP)(_PROTO|_PORT|_ADDR)?");
 
     static void check() {
+        check(ConfigProvider.getConfig().getConfigSources());
+    }
+
+    static void check(Iterable<ConfigSource> sources) {
         Known known = known();
-        Iterable<ConfigSource> sources = ConfigProvider.getConfig().getConfigSources();
-        Variables variables = variables(known, sources);
+        Known variables = variables(known, sources);
         for (ConfigSource source : sources) {
             if (!checked(source)) {
                 continue;
             }
-            if (describe(source).equals("environment")) {
-                variables.check(System.getenv());
-            }
-            for (String name : new TreeSet<>(source.getPropertyNames())) {
-                if (describe(source).equals("environment") && (name.indexOf('.') < 0 || !System.getenv().containsKey(name))) {
-                    continue; // ASC_... variables are checked above; SmallRye also lists them converted (ASC_ISSUER_ID as asc.issuer.id)
+            String from = describe(source);
+            boolean environment = isEnvironment(source);
+            // an environment's own names (the process' or a .env file's), not the dotted forms SmallRye also lists
+            Map<String, String> properties = environment ? new TreeMap<>(source.getProperties()) : null;
+            for (String name : environment ? properties.keySet() : new TreeSet<>(source.getPropertyNames())) {
+                if (environment && name.indexOf('.') < 0) {
+                    if (name.startsWith("ASC_") && !variables.allows(name, properties.get(name))) {
+                        String closest = variables.closest(name);
+                        throw new ConfigurationException("Unknown environment variable " + name + (from.equals("environment") ? "" : " (from " + from + ")")
+                                + (closest == null ? "; see the settings in docs/configuration.md (an ASC_ variable is one application.properties reads,"
+                                        + " or a setting's name in capitals with _ for . and -)" : "; did you mean " + closest + "?"));
+                    }
+                    continue;
                 }
                 String key = PROFILE.matcher(name).replaceFirst("");
                 if (key.startsWith("asc.") && !known.allows(key)) {
                     String closest = known.closest(key);
-                    throw new ConfigurationException("Unknown setting " + key + " (from " + describe(source) + ")"
+                    throw new ConfigurationException("Unknown setting " + key + " (from " + from + ")"
                             + (closest == null ? "; see the settings in docs/configuration.md" : "; did you mean " + closest + "?"));
                 }
             }
@@ -101,7 +116,8 @@ final class UnknownSettings {
         return aliases;
     }
 
-    static Variables variables(Known known, Iterable<ConfigSource> sources) {
+    /** The {@code ASC_...} variables accepted: the aliases and the environment names of the known settings. */
+    static Known variables(Known known, Iterable<ConfigSource> sources) {
         Set<String> names = new TreeSet<>(aliases(sources));
         Set<String> exact = new HashSet<>(names);
         List<Pattern> patterns = new ArrayList<>();
@@ -116,7 +132,9 @@ final class UnknownSettings {
                 names.add(env(parts[0]) + "<NAME>" + env(parts[1]));
             }
         }
-        return new Variables(exact, patterns, names);
+        // a destination's own key (ASC_DESTINATIONS_ARCHIVE_PREFIX); not ours: the tests', CI's and Kubernetes' service links
+        return new Known(exact, patterns, names, ENV_INDEX, Pattern.compile("ASC_DESTINATIONS_.+"),
+                (variable, value) -> NOT_OURS.matcher(variable).matches() || value != null && variable.endsWith("_PORT") && value.matches("(tcp|udp|sctp)://.*"));
     }
 
     /** The environment name of a key: {@code asc.sync.app-ids} is {@code ASC_SYNC_APP_IDS}. */
@@ -124,54 +142,14 @@ final class UnknownSettings {
         return key.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(java.util.Locale.ROOT);
     }
 
-    /** The {@code ASC_...} variables accepted: the aliases and the environment names of the known settings. */
-    record Variables(Set<String> exact, List<Pattern> patterns, Set<String> names) {
-
-        void check(Map<String, String> environment) {
-            for (String variable : new TreeSet<>(environment.keySet())) {
-                if (variable.startsWith("ASC_") && !allows(variable, environment.get(variable))) {
-                    String closest = closest(variable);
-                    throw new ConfigurationException("Unknown environment variable " + variable + (closest == null
-                            ? "; see the settings in docs/configuration.md (an ASC_ variable is one application.properties reads, or a setting's name in"
-                                    + " capitals with _ for . and -)"
-                            : "; did you mean " + closest + "?"));
-                }
-            }
-        }
-
-        boolean allows(String variable, String value) {
-            if (NOT_OURS.matcher(variable).matches() || value != null && variable.endsWith("_PORT") && value.matches("(tcp|udp|sctp)://.*")) {
-                return true;
-            }
-            if (exact.contains(variable.replaceFirst("_\\d+_$", "")) || patterns.stream().anyMatch(p -> p.matcher(variable).matches())) {
-                return true;
-            }
-            // a destination's own key (ASC_DESTINATIONS_ARCHIVE_PREFIX), unless a typo of a setting
-            return variable.startsWith("ASC_DESTINATIONS_") && distance(variable, closestName(variable)) > 2;
-        }
-
-        String closest(String variable) {
-            String best = closestName(variable);
-            return best != null && distance(variable, best) <= Math.max(2, variable.length() / 3) ? best : null;
-        }
-
-        private String closestName(String variable) {
-            String best = null;
-            int bestDistance = Integer.MAX_VALUE;
-            for (String name : names) {
-                int d = distance(variable, name);
-                if (d < bestDistance) {
-                    best = name;
-                    bestDistance = d;
-                }
-            }
-            return best;
-        }
-    }
-
     private static boolean checked(ConfigSource source) {
         String name = source.getName() == null ? "" : source.getName();
-        return name.startsWith("SysPropConfigSource") || name.startsWith("EnvConfigSource") || name.contains("application.properties");
+        return name.startsWith("SysPropConfigSource") || isEnvironment(source) || name.contains("application.properties");
+    }
+
+    /** The process' environment, or a .env file (SmallRye's EnvConfigSource too, named EnvConfigSource[source=.../.env]). */
+    private static boolean isEnvironment(ConfigSource source) {
+        return source instanceof EnvConfigSource || source.getName() != null && source.getName().startsWith("EnvConfigSource");
     }
 
     private static String describe(ConfigSource source) {
@@ -179,11 +157,11 @@ final class UnknownSettings {
         if (name.startsWith("SysPropConfigSource")) {
             return "system property";
         }
-        if (name.startsWith("EnvConfigSource")) {
-            return "environment";
-        }
         int start = name.indexOf("source=");
-        return start < 0 ? name : name.substring(start + "source=".length()).replace("]", "");
+        if (start >= 0) {
+            return name.substring(start + "source=".length()).replace("]", "");
+        }
+        return isEnvironment(source) ? "environment" : name;
     }
 
     static Known known() {
@@ -206,36 +184,44 @@ final class UnknownSettings {
             names.add("asc.keys.<name>." + setting);
             patterns.add(Pattern.compile("asc\\.keys\\.[^.]+\\." + Pattern.quote(setting) + INDEX));
         }
-        return new Known(exact, patterns, names);
+        return new Known(exact, patterns, names, INDEXED, DESTINATION_KEY, (key, value) -> false);
     }
 
     /**
-     * The known keys: most are plain names (a set lookup), the rest have a map key ({@code *}) or a list index.
-     * Start-up reads every {@code asc.*} key given, so this is a lookup, not a scan of every pattern.
+     * The known names, of keys or of variables: most are plain names (a set lookup), the rest have a map key ({@code *},
+     * a variable's {@code <NAME>}) or a list index ({@code [0]}, a variable's {@code _0_}). Start-up reads every
+     * {@code asc.*} key and {@code ASC_...} variable given, so this is a lookup, not a scan of every pattern. A name of
+     * the free-form kind (a destination's own settings) is accepted unless it is a typo of a known one; one not ours is
+     * accepted as it is.
      */
-    record Known(Set<String> exact, List<Pattern> patterns, Set<String> names) {
+    record Known(Set<String> exact, List<Pattern> patterns, Set<String> names, Pattern index, Pattern freeForm,
+            BiPredicate<String, String> notOurs) {
 
-        boolean allows(String key) {
-            if (exact.contains(INDEXED.matcher(key).replaceFirst("")) || patterns.stream().anyMatch(p -> p.matcher(key).matches())) {
+        boolean allows(String name) {
+            return allows(name, null);
+        }
+
+        boolean allows(String name, String value) {
+            if (notOurs.test(name, value) || exact.contains(index.matcher(name).replaceFirst("")) || patterns.stream().anyMatch(p -> p.matcher(name).matches())) {
                 return true;
             }
-            // a destination's own key, unless it is a typo of a setting (asc.destinations.circuit-breaker.failure)
-            return DESTINATION_KEY.matcher(key).matches() && distance(key, closestName(key)) > 2;
+            // a destination's own setting, unless it is a typo of a known one (asc.destinations.circuit-breaker.failure)
+            return freeForm.matcher(name).matches() && distance(name, closestName(name)) > 2;
         }
 
-        /** The known key nearest to a typo, or null when none is near (about a third of the key's length). */
-        String closest(String key) {
-            String best = closestName(key);
-            return best != null && distance(key, best) <= Math.max(2, key.length() / 3) ? best : null;
+        /** The known name nearest to a typo, or null when none is near (about a third of the name's length). */
+        String closest(String name) {
+            String best = closestName(name);
+            return best != null && distance(name, best) <= Math.max(2, name.length() / 3) ? best : null;
         }
 
-        private String closestName(String key) {
+        private String closestName(String name) {
             String best = null;
             int bestDistance = Integer.MAX_VALUE;
-            for (String name : names) {
-                int d = distance(key, name);
+            for (String known : names) {
+                int d = distance(name, known);
                 if (d < bestDistance) {
-                    best = name;
+                    best = known;
                     bestDistance = d;
                 }
             }

@@ -175,7 +175,6 @@ public final class TokenIssuer {
 
     private static ECPrivateKey parse(String text, String setting) {
         String body = text.replace("\\n", "\n");
-        // the messages name the PEM lines without their dashes: the log filter masks a PEM block, and the help with it
         if (body.contains("-----BEGIN EC PRIVATE KEY-----")) {
             throw new InvalidCredentialsException(setting + " is an EC key in SEC1 form (BEGIN EC PRIVATE KEY), not a .p8 (BEGIN PRIVATE KEY):"
                     + " convert it with: openssl pkcs8 -topk8 -nocrypt -in key.pem -out AuthKey.p8");

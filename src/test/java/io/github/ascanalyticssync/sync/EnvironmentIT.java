@@ -162,7 +162,10 @@ class EnvironmentIT {
         assertStartStopsWith(run(account("ASC_SYNC_INTERVAL", "abc")),
                 "asc.sync.interval is 'abc' (ASC_SYNC_INTERVAL); expected a duration such as 30s, 15m, 1h or 2d");
         // a yes-or-no setting SmallRye would read as false
-        assertStartStopsWith(run(account("ASC_SYNC_READ_ONLY", "maybe")), "asc.sync.read-only is 'maybe'; expected true or false");
+        assertStartStopsWith(run(account("ASC_SYNC_READ_ONLY", "maybe")), "asc.sync.read-only is 'maybe' (ASC_SYNC_READ_ONLY); expected true or false");
+        // so would be a key's own, read by name at run time
+        assertStartStopsWith(run(account("ASC_KEYS", "team-a", "ASC_KEYS_TEAM_A_KEY_ID", "DEMOKEY001", "ASC_KEYS_TEAM_A_READ_ONLY", "maybe")),
+                "asc.keys.team-a.read-only is 'maybe'; expected true or false");
     }
 
     /** Also: ASC_LOCAL_ENABLED (the clustered overlay's), the tests' ASC_TEST_* and Kubernetes' service links pass the check. */

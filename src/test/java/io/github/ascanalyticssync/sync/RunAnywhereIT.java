@@ -28,8 +28,18 @@ class RunAnywhereIT {
 
     @Test
     void statusModePrintsTheTableAloneOnStandardOutput() throws Exception {
-        AppProcess.Streams run = AppProcess.runApart(List.of("-Xmx256m"), Map.of("asc.sync.mode", "status",
-                "asc.state.dir", work.resolve("state").toString()), work, 120);
+        statusTableAlone(AppProcess.runApart(List.of("-Xmx256m"), Map.of("asc.sync.mode", "status",
+                "asc.state.dir", work.resolve("state").toString()), work, 120));
+    }
+
+    @Test
+    void statusModeWrittenInCapitalsIsStatusModeForEveryReader() throws Exception {
+        // SmallRye's conversion reads STATUS as status; so do the HTTP port, the log's stream and the routes read
+        statusTableAlone(AppProcess.runApart(List.of("-Xmx256m"), Map.of("asc.state.dir", work.resolve("state").toString()),
+                Map.of("ASC_SYNC_MODE", "STATUS"), work, 120));
+    }
+
+    private void statusTableAlone(AppProcess.Streams run) {
         assertEquals(0, run.exitCode(), run.stdout() + run.stderr());
         assertEquals("No sync has finished yet with this state (" + work.resolve("state") + ")", run.stdout().strip(),
                 "the table alone (here: nothing synced yet), no log line:\n" + run.stdout());

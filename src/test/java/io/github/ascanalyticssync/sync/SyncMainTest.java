@@ -24,4 +24,15 @@ class SyncMainTest {
                 SyncMain.sentence("SRCFG00039: The config property asc.sync.page-limit with the config value \"x\" threw an Exception whilst being"
                         + " converted SRCFG00029: Expected an integer value, got \"x\""));
     }
+
+    @Test
+    void aYesOrNoSettingSaysTrueOrFalse() {
+        IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new StrictBooleanConverter().convert("maybe"));
+        assertEquals("asc.sync.read-only is 'maybe' (ASC_SYNC_READ_ONLY); expected true or false",
+                SyncMain.sentence("SRCFG00039: The config property asc.sync.read-only with the config value \"maybe\" threw an Exception whilst being"
+                        + " converted " + refused));
+        assertEquals(Boolean.TRUE, new StrictBooleanConverter().convert(" Yes "));
+        assertEquals(Boolean.FALSE, new StrictBooleanConverter().convert("OFF"));
+    }
 }

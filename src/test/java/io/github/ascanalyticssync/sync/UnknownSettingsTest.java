@@ -30,14 +30,14 @@ class UnknownSettingsTest {
     }
 
     /** The variables of the application's own application.properties, as the start reads them. */
-    private static UnknownSettings.Variables variables() throws java.io.IOException {
+    private static UnknownSettings.Known variables() throws java.io.IOException {
         java.net.URL resource = UnknownSettingsTest.class.getClassLoader().getResource("application.properties");
         return UnknownSettings.variables(UnknownSettings.known(), java.util.List.of(new io.smallrye.config.PropertiesConfigSource(resource)));
     }
 
     @Test
     void everyVariableApplicationPropertiesReadsIsAcceptedAndATypoGetsTheClosest() throws Exception {
-        UnknownSettings.Variables variables = variables();
+        UnknownSettings.Known variables = variables();
         for (String alias : java.util.List.of("ASC_ISSUER_ID", "ASC_KEY_ID", "ASC_PRIVATE_KEY_PATH", "ASC_PRIVATE_KEY", "ASC_APP_IDS",
                 "ASC_EXCLUDE_APP_IDS", "ASC_CATEGORIES", "ASC_LOCAL_ENABLED", "ASC_LOCAL_PATH", "ASC_SNAPSHOT", "ASC_PARALLEL_REPORTS",
                 "ASC_LISTING_REFRESH", "ASC_JDBC_URL", "ASC_S3_BUCKET", "ASC_SFTP_HOST", "ASC_KAFKA_BROKERS", "ASC_LOG_JSON")) {
@@ -50,7 +50,7 @@ class UnknownSettingsTest {
 
     @Test
     void aSettingsOwnEnvironmentNameIsAcceptedAndSoAreVariablesNotOurs() throws Exception {
-        UnknownSettings.Variables variables = variables();
+        UnknownSettings.Known variables = variables();
         assertTrue(variables.allows("ASC_SYNC_MODE", "one-shot"));
         assertTrue(variables.allows("ASC_SYNC_DOWNLOAD_SIMULATOR_STORAGE_URL", "http://127.0.0.1:1"));
         assertTrue(variables.allows("ASC_SYNC_APP_IDS_0_", "1"));
@@ -80,5 +80,28 @@ class UnknownSettingsTest {
     void destinationKeysAreFreeFormUnlessATypoOfASetting() {
         assertTrue(known.allows("asc.destinations.archive.prefix"));
         assertFalse(known.allows("asc.destinations.circuit-breaker.failure"));
+    }
+
+    @Test
+    void aDotEnvFilesOwnVariablesAreChecked() throws Exception {
+        java.net.URL resource = UnknownSettingsTest.class.getClassLoader().getResource("application.properties");
+        // SmallRye's .env source: an EnvConfigSource named after its file
+        class DotEnv extends io.smallrye.config.EnvConfigSource {
+            DotEnv(java.util.Map<String, String> variables) {
+                super(variables, 295);
+            }
+
+            @Override
+            public String getName() {
+                return "EnvConfigSource[source=file:/work/.env]";
+            }
+        }
+        java.util.List<org.eclipse.microprofile.config.spi.ConfigSource> sources = java.util.List.of(
+                new io.smallrye.config.PropertiesConfigSource(resource), new DotEnv(java.util.Map.of("ASC_SYNC_MODE", "one-shot")));
+        UnknownSettings.check(sources);
+        io.quarkus.runtime.configuration.ConfigurationException e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.quarkus.runtime.configuration.ConfigurationException.class, () -> UnknownSettings.check(java.util.List.of(
+                        new io.smallrye.config.PropertiesConfigSource(resource), new DotEnv(java.util.Map.of("ASC_SYNC_MOD", "one-shot")))));
+        assertEquals("Unknown environment variable ASC_SYNC_MOD (from file:/work/.env); did you mean ASC_SYNC_MODE?", e.getMessage());
     }
 }
