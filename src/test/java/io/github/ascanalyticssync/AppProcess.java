@@ -1,5 +1,9 @@
 package io.github.ascanalyticssync;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +21,21 @@ public final class AppProcess {
 
     /** Exit code and everything the process printed. */
     public record Result(int exitCode, String output) {
+
+        /**
+         * The start stopped with the sentence: exit code 2, exactly one ERROR line and it holds the sentence, no stack
+         * trace, no route, timer or sync started. Returns that ERROR line.
+         */
+        public String assertStoppedAtStartWith(String sentence) {
+            assertEquals(2, exitCode, output);
+            List<String> errors = output.lines().filter(l -> l.contains(" ERROR ")).toList();
+            assertEquals(1, errors.size(), "exactly one ERROR line:\n" + output);
+            assertTrue(errors.get(0).contains(sentence), "expected \"" + sentence + "\" in:\n" + output);
+            assertFalse(output.lines().anyMatch(l -> l.startsWith("\tat ") || l.startsWith("Caused by")), "no stack trace:\n" + output);
+            assertFalse(output.contains("Started asc-sync") || output.contains("Sync started") || output.contains("Sync finished"),
+                    "no route, timer or sync started:\n" + output);
+            return errors.get(0);
+        }
     }
 
     /** The simulator's start line: {@code App Store Connect simulator: API at <url>, segment storage at <url>, ...}. */

@@ -3,16 +3,14 @@ package io.github.ascanalyticssync.destination;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -20,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.github.ascanalyticssync.AppProcess;
+import io.github.ascanalyticssync.SimulatorControl;
 import io.github.ascanalyticssync.simulator.Simulator;
 import io.github.ascanalyticssync.sync.TestFiles;
 
@@ -33,9 +31,6 @@ import io.github.ascanalyticssync.sync.TestFiles;
  * line twice, and App Store Connect served no download and no segment listing for what the local folder holds.
  */
 class FillFromCopiesIT {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
     Path work;
@@ -55,7 +50,8 @@ class FillFromCopiesIT {
             assertEquals(0, first.exitCode(), first.output());
             List<Path> segments = files(reports, ".tsv.gz");
             assertTrue(segments.size() > 100, "enough segments to stop the fill midway: " + segments.size());
-            call(simulator, "DELETE", "/simulator/calls");
+            SimulatorControl control = new SimulatorControl(simulator.apiBaseUrl());
+            control.clearCalls();
 
             // the second folder destination, added the way the README shows: a templatedRoute in a route file
             Files.writeString(work.resolve("routes/archive.yaml"),
@@ -64,12 +60,11 @@ class FillFromCopiesIT {
             withArchive.put("ASC_DESTINATIONS_ARCHIVE_PATH", archive.toString());
 
             AppProcess.Running killed = AppProcess.start(List.of("-Xmx256m"), Map.of(), withArchive, work);
-            int atKill = 0;
-            while (killed.process().isAlive() && (atKill = files(archive, ".tsv.gz").size()) < segments.size() / 4) {
-                Thread.sleep(5);
-            }
+            AppProcess.await("a quarter of the segments in the archive, or the run ended", 600,
+                    () -> !killed.process().isAlive() || files(archive, ".tsv.gz").size() >= segments.size() / 4);
             killed.process().destroyForcibly();
             assertTrue(killed.process().waitFor(60, TimeUnit.SECONDS));
+            int atKill = files(archive, ".tsv.gz").size();
             assertTrue(atKill > 0 && atKill < segments.size(), "killed in the middle of the fill: " + atKill + " of " + segments.size()
                     + " segments in the archive\n" + killed.output());
             assertEquals(137, killed.process().exitValue(), "SIGKILL");
@@ -78,14 +73,9 @@ class FillFromCopiesIT {
             AppProcess.Result rerun = AppProcess.run(List.of("-Xmx256m"), Map.of(), withArchive, work, 600);
 
             assertEquals(0, rerun.exitCode(), rerun.output());
-            assertEquals(tree(reports), tree(archive), "every segment and manifest in both folders, byte-identical, and nothing else");
-            JsonNode downloads = call(simulator, "GET", "/simulator/downloads").path("downloads");
-            long started = 0;
-            for (JsonNode d : downloads) {
-                started += d.path("started").asLong();
-            }
-            assertEquals(0, started, "no segment downloaded from App Store Connect: " + downloads);
-            JsonNode calls = call(simulator, "GET", "/simulator/calls").path("byEndpoint");
+            assertEquals(TestFiles.md5Tree(reports), TestFiles.md5Tree(archive), "every segment and manifest in both folders, byte-identical, and nothing else");
+            assertEquals(0, control.downloadsStarted(), "no segment downloaded from App Store Connect: " + control.get("/simulator/downloads"));
+            JsonNode calls = control.callsByEndpoint();
             assertTrue(calls.path("analyticsReportInstances_segments_getToManyRelated").isMissingNode(), "no segment listing: " + calls);
             assertTrue(calls.path("analyticsReportSegments_getInstance").isMissingNode(), "no segment URL asked for: " + calls);
             List<String> ledger = Files.readAllLines(work.resolve("state/delivery-ledger.txt"));
@@ -117,33 +107,17 @@ class FillFromCopiesIT {
         return env;
     }
 
-    private static JsonNode call(Simulator simulator, String method, String path) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(simulator.apiBaseUrl() + path))
-                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), response.body());
-        return JSON.readTree(response.body());
-    }
-
-    private static List<Path> files(Path root, String suffix) throws Exception {
+    private static List<Path> files(Path root, String suffix) {
         if (!Files.exists(root)) {
             return List.of();
         }
         try (Stream<Path> s = Files.walk(root)) {
             return s.filter(f -> f.getFileName().toString().endsWith(suffix)).toList();
-        } catch (java.io.UncheckedIOException | java.nio.file.NoSuchFileException e) {
+        } catch (UncheckedIOException | NoSuchFileException e) {
             // a file renamed into place while the folder was walked: walk again
             return files(root, suffix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-    }
-
-    /** Relative path to MD5, for every file under root (temporary files included: there must be none). */
-    private static Map<String, String> tree(Path root) throws Exception {
-        Map<String, String> out = new TreeMap<>();
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.filter(Files::isRegularFile).toList()) {
-                out.put(root.relativize(p).toString(), TestFiles.md5(p));
-            }
-        }
-        return out;
     }
 }

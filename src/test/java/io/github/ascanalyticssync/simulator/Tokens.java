@@ -23,10 +23,10 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
 /** Tokens for tests: well-formed ones for each test key, and raw ones with any header and claims. */
-final class Tokens {
+public final class Tokens {
 
-    static final String ISSUER = "69a6de70-03db-47e3-e053-5b8c7c11a4d1";
-    static final String ADMIN = "DEMOKEY001";
+    public static final String ISSUER = "69a6de70-03db-47e3-e053-5b8c7c11a4d1";
+    public static final String ADMIN = "DEMOKEY001";
     static final String SALES = "SALESKEY01";
     static final String FINANCE = "FINANCEK01";
     static final String DEVELOPER = "DEVELOPR01";
@@ -39,7 +39,8 @@ final class Tokens {
     private Tokens() {
     }
 
-    static String valid(String kid) {
+    /** A well-formed token of the key, for 20 minutes from now. */
+    public static String valid(String kid) {
         long now = Instant.now().getEpochSecond();
         Map<String, Object> claims = new LinkedHashMap<>();
         if (kid.equals(INDIVIDUAL)) {

@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -20,18 +16,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.github.ascanalyticssync.AppProcess;
+import io.github.ascanalyticssync.SimulatorControl;
 import io.github.ascanalyticssync.simulator.Simulator;
 
 /**
  * The packaged application configured the way the README's "With your App Store Connect account" block does it:
- * environment variables only, from another working directory, against a simulator standing in for Apple. Every
- * variable application.properties reads works; a misspelt one, a value of the wrong type, a key in the wrong form,
- * and a destination without a property its sink requires each stop the start with one line and exit 2; an app id that
- * does not exist is said once, not retried, and the run exits 1.
+ * environment variables only, from another working directory, against a simulator standing in for Apple. The block's
+ * variables (the account, the apps, the selection, the folders) work; a misspelt variable, a value of the wrong type,
+ * a key in the wrong form, and a destination without a property its sink requires each stop the start with one line
+ * and exit 2; an app id that does not exist is said once, not retried, and the run exits 1.
  */
 class EnvironmentIT {
 
@@ -46,16 +40,7 @@ class EnvironmentIT {
 
     @BeforeAll
     static void simulator() {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("asc.simulator.api-port", "0");
-        settings.put("asc.simulator.storage-port", "0");
-        settings.put("asc.simulator.data.app-ids", APP + "," + OTHER_APP);
-        settings.put("asc.simulator.data.today", "2026-03-06");
-        settings.put("asc.simulator.data.seed-ongoing-age-days", "1");
-        settings.put("asc.simulator.lifecycle.first-instance-max-days", "1");
-        settings.put("asc.simulator.data.max-segments-per-instance", "1");
-        settings.put("asc.simulator.data.empty-instance-ratio", "0");
-        simulator = Simulator.start(settings);
+        simulator = Simulator.start(OneShotRun.simulatorSettings(Map.of("asc.simulator.data.app-ids", APP + "," + OTHER_APP)));
     }
 
     @AfterAll
@@ -66,17 +51,11 @@ class EnvironmentIT {
     /** The README's block: the account, the apps; with the simulator's URLs, one-shot, a small selection, folders in work. */
     private Map<String, String> account(String... more) {
         Map<String, String> env = new HashMap<>();
-        env.put("ASC_ISSUER_ID", "69a6de70-03db-47e3-e053-5b8c7c11a4d1");
+        env.put("ASC_ISSUER_ID", AppProcess.DEMO_ISSUER);
         env.put("ASC_KEY_ID", "DEMOKEY001");
         env.put("ASC_PRIVATE_KEY_PATH", DEMO_KEY.toString());
         env.put("ASC_APP_IDS", APP);
-        env.put("ASC_API_BASE_URL", simulator.apiBaseUrl());
-        env.put("ASC_SYNC_DOWNLOAD_SIMULATOR_STORAGE_URL", simulator.storageBaseUrl());
-        env.put("ASC_SYNC_MODE", "one-shot");
-        env.put("ASC_SYNC_REPORT_NAMES", "App Crashes");
-        env.put("ASC_GRANULARITIES", "DAILY");
-        env.put("ASC_STATE_DIR", work.resolve("state").toString());
-        env.put("ASC_LOCAL_PATH", work.resolve("reports").toString());
+        env.putAll(OneShotRun.environment(simulator, work));
         for (int i = 0; i < more.length; i += 2) {
             env.put(more[i], more[i + 1]);
         }
@@ -93,17 +72,6 @@ class EnvironmentIT {
         return AppProcess.run(List.of("-Xmx256m"), p, env, work.resolve("run"), 300);
     }
 
-    /** Exit 2, exactly one ERROR line and it holds the sentence, no stack trace, no sync started. */
-    private static void assertStartStopsWith(AppProcess.Result result, String sentence) {
-        String out = result.output();
-        assertEquals(2, result.exitCode(), out);
-        List<String> errors = out.lines().filter(l -> l.contains(" ERROR ")).toList();
-        assertEquals(1, errors.size(), "exactly one ERROR line:\n" + out);
-        assertTrue(errors.get(0).contains(sentence), "expected \"" + sentence + "\" in:\n" + out);
-        assertFalse(out.lines().anyMatch(l -> l.startsWith("\tat ") || l.startsWith("Caused by")), "no stack trace:\n" + out);
-        assertFalse(out.contains("Sync finished"), "no sync:\n" + out);
-    }
-
     private List<String> appFolders() throws Exception {
         Path reports = work.resolve("reports");
         if (!Files.exists(reports)) {
@@ -112,12 +80,6 @@ class EnvironmentIT {
         try (Stream<Path> s = Files.list(reports)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
         }
-    }
-
-    private static JsonNode control(String method, String path) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(simulator.apiBaseUrl() + path))
-                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        return new ObjectMapper().readTree(response.body());
     }
 
     @Test
@@ -132,7 +94,8 @@ class EnvironmentIT {
 
     @Test
     void anAppIdThatDoesNotExistIsSaidOnceNotRetriedAndTheRunExits1() throws Exception {
-        control("DELETE", "/simulator/calls");
+        SimulatorControl control = new SimulatorControl(simulator.apiBaseUrl());
+        control.clearCalls();
         AppProcess.Result result = run(account("ASC_APP_IDS", "9999999999"));
         String out = result.output();
         assertEquals(1, result.exitCode(), out);
@@ -141,31 +104,24 @@ class EnvironmentIT {
         assertTrue(errors.get(0).contains("app 9999999999 does not exist or this key cannot see it"), out);
         assertTrue(errors.get(0).contains("asc.sync.app-ids (ASC_APP_IDS)"), out);
         assertFalse(out.contains("failed after its retries"), out);
-        long notFound = 0;
-        for (JsonNode call : control("GET", "/simulator/calls").get("calls")) {
-            if (call.get("status").asInt() == 404) {
-                notFound += call.get("count").asLong();
-            }
-        }
-        assertEquals(1, notFound, "one call, no retry:\n" + out);
+        assertEquals(1, control.calls(404), "one call, no retry:\n" + out);
     }
 
     @Test
     void aMisspeltVariableIsRefusedWithTheClosestName() throws Exception {
-        assertStartStopsWith(run(account("ASC_ISSUERID", "x")), "Unknown environment variable ASC_ISSUERID; did you mean ASC_ISSUER_ID?");
+        run(account("ASC_ISSUERID", "x")).assertStoppedAtStartWith("Unknown environment variable ASC_ISSUERID; did you mean ASC_ISSUER_ID?");
     }
 
     @Test
     void aValueOfTheWrongTypeIsOneLineAndExit2() throws Exception {
-        assertStartStopsWith(run(account("ASC_SYNC_MODE", "oneshot")),
-                "asc.sync.mode is 'oneshot' (ASC_SYNC_MODE); expected one of ");
-        assertStartStopsWith(run(account("ASC_SYNC_INTERVAL", "abc")),
-                "asc.sync.interval is 'abc' (ASC_SYNC_INTERVAL); expected a duration such as 30s, 15m, 1h or 2d");
+        run(account("ASC_SYNC_MODE", "oneshot")).assertStoppedAtStartWith("asc.sync.mode is 'oneshot' (ASC_SYNC_MODE); expected one of ");
+        run(account("ASC_SYNC_INTERVAL", "abc"))
+                .assertStoppedAtStartWith("asc.sync.interval is 'abc' (ASC_SYNC_INTERVAL); expected a duration such as 30s, 15m, 1h or 2d");
         // a yes-or-no setting SmallRye would read as false
-        assertStartStopsWith(run(account("ASC_SYNC_READ_ONLY", "maybe")), "asc.sync.read-only is 'maybe' (ASC_SYNC_READ_ONLY); expected true or false");
+        run(account("ASC_SYNC_READ_ONLY", "maybe")).assertStoppedAtStartWith("asc.sync.read-only is 'maybe' (ASC_SYNC_READ_ONLY); expected true or false");
         // so would be a key's own, read by name at run time
-        assertStartStopsWith(run(account("ASC_KEYS", "team-a", "ASC_KEYS_TEAM_A_KEY_ID", "DEMOKEY001", "ASC_KEYS_TEAM_A_READ_ONLY", "maybe")),
-                "asc.keys.team-a.read-only is 'maybe'; expected true or false");
+        run(account("ASC_KEYS", "team-a", "ASC_KEYS_TEAM_A_KEY_ID", "DEMOKEY001", "ASC_KEYS_TEAM_A_READ_ONLY", "maybe"))
+                .assertStoppedAtStartWith("asc.keys.team-a.read-only is 'maybe'; expected true or false");
     }
 
     /** Also: ASC_LOCAL_ENABLED (the clustered overlay's), the tests' ASC_TEST_* and Kubernetes' service links pass the check. */
@@ -174,7 +130,7 @@ class EnvironmentIT {
         Path sec1 = Path.of("src/test/resources/keys/sec1.pem").toAbsolutePath();
         AppProcess.Result result = run(account("ASC_PRIVATE_KEY_PATH", sec1.toString(), "ASC_LOCAL_ENABLED", "false", "ASC_TEST_PG_PORT", "5432",
                 "ASC_ANALYTICS_SYNC_SERVICE_HOST", "10.0.0.1", "ASC_ANALYTICS_SYNC_PORT", "tcp://10.0.0.1:8080"));
-        assertStartStopsWith(result, "asc.api.private-key-path is an EC key in SEC1 form (BEGIN EC PRIVATE KEY), not a .p8 (BEGIN PRIVATE KEY):"
+        result.assertStoppedAtStartWith("asc.api.private-key-path is an EC key in SEC1 form (BEGIN EC PRIVATE KEY), not a .p8 (BEGIN PRIVATE KEY):"
                 + " convert it with: openssl pkcs8 -topk8 -nocrypt -in key.pem -out AuthKey.p8");
         assertFalse(result.output().contains(Files.readAllLines(sec1).get(1)), "the key never reaches the log");
     }
@@ -184,7 +140,7 @@ class EnvironmentIT {
         Path extra = Files.createDirectories(work.resolve("extra"));
         Files.writeString(extra.resolve("archive.yaml"), TestFiles.destinationRoute("archive", "kamelet:asc-folder-sink/archive"));
         AppProcess.Result result = run(account("ASC_ROUTES_DIR", extra.toString()));
-        assertStartStopsWith(result, "Destination archive (route deliver-archive): its sink, the Kamelet asc-folder-sink, requires the property"
+        result.assertStoppedAtStartWith("Destination archive (route deliver-archive): its sink, the Kamelet asc-folder-sink, requires the property"
                 + " path, which is not set");
     }
 }

@@ -39,7 +39,7 @@ class ErrorMessagesIT {
     }
 
     private static Map<String, String> withKey(String... more) {
-        Map<String, String> m = new HashMap<>(Map.of("asc.api.issuer-id", "69a6de70-03db-47e3-e053-5b8c7c11a4d1", "asc.api.key-id", "DEMOKEY001",
+        Map<String, String> m = new HashMap<>(Map.of("asc.api.issuer-id", AppProcess.DEMO_ISSUER, "asc.api.key-id", "DEMOKEY001",
                 "asc.api.private-key-path", DEMO_KEY));
         for (int i = 0; i < more.length; i += 2) {
             m.put(more[i], more[i + 1]);
@@ -47,46 +47,35 @@ class ErrorMessagesIT {
         return m;
     }
 
-    /** Exit 2, exactly one ERROR line and it holds the sentence, no stack trace, no route or timer started. */
-    private static void assertStartStopsWith(AppProcess.Result result, String sentence) {
-        String out = result.output();
-        assertEquals(2, result.exitCode(), out);
-        List<String> errors = out.lines().filter(l -> l.contains(" ERROR ")).toList();
-        assertEquals(1, errors.size(), "exactly one ERROR line:\n" + out);
-        assertTrue(errors.get(0).contains(sentence), "expected \"" + sentence + "\" in:\n" + out);
-        assertFalse(out.lines().anyMatch(l -> l.startsWith("\tat ") || l.startsWith("Caused by")), "no stack trace:\n" + out);
-        assertFalse(out.contains("Started asc-sync") || out.contains("Sync started"), "no route, timer or sync started:\n" + out);
-    }
-
     @Test
     void aMissingKeyFileIsOneLine() throws Exception {
-        assertStartStopsWith(start(withKey("asc.api.private-key-path", work.resolve("AuthKey_NONE.p8").toString())),
-                "asc.api.private-key-path names " + work.resolve("AuthKey_NONE.p8") + ", which does not exist");
+        start(withKey("asc.api.private-key-path", work.resolve("AuthKey_NONE.p8").toString()))
+                .assertStoppedAtStartWith("asc.api.private-key-path names " + work.resolve("AuthKey_NONE.p8") + ", which does not exist");
     }
 
     @Test
     void aKeyOnTheWrongCurveIsOneLine() throws Exception {
         Path p384 = Path.of("src/test/resources/keys/AuthKey_P384KEY001.p8").toAbsolutePath();
         AppProcess.Result result = start(withKey("asc.api.private-key-path", p384.toString()));
-        assertStartStopsWith(result, "asc.api.private-key-path");
+        result.assertStoppedAtStartWith("asc.api.private-key-path");
         assertFalse(result.output().contains(Files.readAllLines(p384).get(1)), "the key never reaches the log");
     }
 
     @Test
     void aBaseUrlWithASpaceNamesTheSetting() throws Exception {
-        assertStartStopsWith(start(withKey("asc.api.base-url", "https://api.apple connect.com")), "asc.api.base-url is not a URL");
+        start(withKey("asc.api.base-url", "https://api.apple connect.com")).assertStoppedAtStartWith("asc.api.base-url is not a URL");
     }
 
     @Test
     void aStateFolderThatIsAFileNamesTheSetting() throws Exception {
         Path file = Files.writeString(work.resolve("not-a-folder"), "x");
-        assertStartStopsWith(start(withKey("asc.state.dir", file.toString())), "asc.state.dir names " + file + ", which is a file, not a folder");
+        start(withKey("asc.state.dir", file.toString())).assertStoppedAtStartWith("asc.state.dir names " + file + ", which is a file, not a folder");
     }
 
     @Test
     void aTypoInASettingIsRefusedWithTheClosestKey() throws Exception {
-        assertStartStopsWith(start(withKey("asc.sync.mod", "one-shot")),
-                "Unknown setting asc.sync.mod (from system property); did you mean asc.sync.mode?");
+        start(withKey("asc.sync.mod", "one-shot"))
+                .assertStoppedAtStartWith("Unknown setting asc.sync.mod (from system property); did you mean asc.sync.mode?");
     }
 
     @Test
@@ -94,7 +83,7 @@ class ErrorMessagesIT {
         Files.createDirectories(work.resolve("config"));
         Files.writeString(work.resolve("config/application.properties"), "asc.destinations.archive.prefix=archive/\nasc.sync.api-retrys=2\n");
         AppProcess.Result result = start(withKey());
-        assertStartStopsWith(result, "Unknown setting asc.sync.api-retrys (from ");
+        result.assertStoppedAtStartWith("Unknown setting asc.sync.api-retrys (from ");
         assertTrue(result.output().contains("did you mean asc.sync.api-retries?"), result.output());
     }
 
@@ -106,7 +95,7 @@ class ErrorMessagesIT {
         new Random(13).nextBytes(junk);
         Files.write(ledger, junk);
         AppProcess.Result result = start(withKey());
-        assertStartStopsWith(result, "The ledger file " + ledger + " cannot be read");
+        result.assertStoppedAtStartWith("The ledger file " + ledger + " cannot be read");
         assertTrue(result.output().contains("restore it from a backup, or delete it (the next sync then re-delivers everything)"), result.output());
     }
 
@@ -115,7 +104,7 @@ class ErrorMessagesIT {
         Path state = work.resolve("state/state.properties");
         Files.createDirectories(state.getParent());
         Files.writeString(state, "watermark/1/r/DAILY=\\u00zz\n");
-        assertStartStopsWith(start(withKey()), "The state file " + state + " cannot be read");
+        start(withKey()).assertStoppedAtStartWith("The state file " + state + " cannot be read");
     }
 
     @Test

@@ -174,7 +174,6 @@ class ListingPlanDayTest {
         // the second day's syncs, 00:30 to 23:30, and what appeared between the first day's last one and its last one
         Set<Object> reportDays = new HashSet<>();
         Set<Object> instances = new HashSet<>();
-        boolean late = false;
         Instant from = DAY_TWO.minus(Duration.ofHours(1));
         Instant end = DAY_TWO.plus(Duration.ofHours(23));
         for (Map<String, Object> s : segments()) {
@@ -182,27 +181,21 @@ class ListingPlanDayTest {
             if (published.isAfter(from) && !published.isAfter(end)) {
                 reportDays.add(s.get("reportId"));
                 instances.add(s.get("instanceId"));
-                late |= !published.toString().startsWith(String.valueOf(s.get("processingDate")));
             }
         }
         // per app and day a requests and a reports listing; per report with something new one instances listing; one
         // segments listing per new instance. Besides, every sync lists the apps once: its answer's Date header is the
         // clock the listing plan reads (one call a sync, whatever is due; 24 a day at hourly syncs), not counted here.
         long minimum = 2L * APPS + reportDays.size() + instances.size();
-        assertEquals(24, days.dayTwoSyncs());
         assertTrue(days.dayTwoAppListings() <= days.dayTwoSyncs(), "one app listing a sync: " + days.dayTwoAppListings());
         long spent = days.dayTwoCalls() - days.dayTwoAppListings();
         assertTrue(spent <= 1.2 * minimum, "calls of the second day " + days.dayTwoCalls() + ", " + spent + " besides the syncs' app listings, <= 1.2 x the minimum "
-                + minimum + " (" + instances.size() + " new instances, " + reportDays.size() + " reports, late ones among them: " + late + ")");
+                + minimum + " (" + instances.size() + " new instances, " + reportDays.size() + " reports)");
         // the status: little to spare (5 an hour less the reserve and the routine), so a report awaiting its new
         // instance is listed at the probe hours, or every few hours at most, not at every sync
-        Map<String, Object> key = (Map<String, Object>) ((Map<String, Object>) CDI().load().get("keys")).get("default");
+        Map<String, Object> key = io.restassured.RestAssured.given().get("/status").then().statusCode(200).extract().jsonPath().getMap("keys.default");
         assertTrue(((Number) key.get("sparePerHour")).doubleValue() < 5 - 2, "the status: " + key);
         Object gap = key.get("listingGap");
         assertTrue(gap == null || Duration.parse(String.valueOf(gap)).compareTo(Duration.ofHours(4)) >= 0, "the status: " + key);
-    }
-
-    private static SyncStatus CDI() {
-        return jakarta.enterprise.inject.spi.CDI.current().select(SyncStatus.class).get();
     }
 }

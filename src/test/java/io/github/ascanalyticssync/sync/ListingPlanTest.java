@@ -26,9 +26,8 @@ class ListingPlanTest {
     }
 
     /** A plan that listed at {@code listed} and saw the DAILY dates given. */
-    static ListingPlan seen(String listed, Integer hour, String... dates) {
-        return ListingPlan.never().after(at(listed), Map.of("DAILY", Set.of(dates).stream().map(LocalDate::parse).collect(java.util.stream.Collectors.toSet())), false, 7)
-                .withHours(hour == null ? new Integer[0] : new Integer[] { hour });
+    static ListingPlan seen(String listed, String... dates) {
+        return ListingPlan.never().after(at(listed), Map.of("DAILY", Set.of(dates).stream().map(LocalDate::parse).collect(java.util.stream.Collectors.toSet())), false, 7);
     }
 
     @Test
@@ -40,13 +39,13 @@ class ListingPlanTest {
 
     @Test
     void todaysInstanceIsProbedAtTheProbeHoursOnlyAndNotOnceSeen() {
-        ListingPlan p = seen("2026-03-07T00:30:00Z", null, "2026-03-05", "2026-03-06");
+        ListingPlan p = seen("2026-03-07T00:30:00Z", "2026-03-05", "2026-03-06");
         assertFalse(p.due(DAILY, at("2026-03-07T11:30:00Z"), 7, UNKNOWN, null), "before the first probe hour");
         assertTrue(p.due(DAILY, at("2026-03-07T12:30:00Z"), 7, UNKNOWN, null), "at 12");
-        ListingPlan missed = seen("2026-03-07T12:30:00Z", null, "2026-03-05", "2026-03-06");
+        ListingPlan missed = seen("2026-03-07T12:30:00Z", "2026-03-05", "2026-03-06");
         assertFalse(missed.due(DAILY, at("2026-03-07T13:30:00Z"), 7, UNKNOWN, null), "the 12 o'clock probe counts once");
         assertTrue(missed.due(DAILY, at("2026-03-07T23:30:00Z"), 7, UNKNOWN, null), "the last hour");
-        ListingPlan found = seen("2026-03-07T12:30:00Z", null, "2026-03-05", "2026-03-06", "2026-03-07");
+        ListingPlan found = seen("2026-03-07T12:30:00Z", "2026-03-05", "2026-03-06", "2026-03-07");
         assertFalse(found.due(DAILY, at("2026-03-07T23:30:00Z"), 7, UNKNOWN, null), "nothing new can come today");
         assertFalse(found.due(DAILY, at("2026-03-08T11:30:00Z"), 7, UNKNOWN, null));
         assertTrue(found.due(DAILY, at("2026-03-08T12:00:00Z"), 7, UNKNOWN, null), "the next day's instance");
@@ -55,7 +54,7 @@ class ListingPlanTest {
     @Test
     void aLateInstanceIsLookedForTheNextDayAndASkippedOneOnceADayWhenNotListedAnyway() {
         // 2026-03-06 came a day late: yesterday's date is probed like today's
-        ListingPlan late = seen("2026-03-07T23:30:00Z", null, "2026-03-05");
+        ListingPlan late = seen("2026-03-07T23:30:00Z", "2026-03-05");
         assertFalse(late.due(DAILY, at("2026-03-08T11:00:00Z"), 7, UNKNOWN, null));
         assertTrue(late.due(DAILY, at("2026-03-08T12:00:00Z"), 7, UNKNOWN, null));
         // WEEKLY only, Friday 2026-03-06 missing on Sunday: older than yesterday, re-checked once at the last hour
@@ -71,7 +70,7 @@ class ListingPlanTest {
 
     @Test
     void theHourIsLearnedFromAProbeThatFoundWhatAnEarlierOneMissed() {
-        ListingPlan morning = seen("2026-03-07T06:30:00Z", null, "2026-03-06");
+        ListingPlan morning = seen("2026-03-07T06:30:00Z", "2026-03-06");
         ListingPlan found = morning.after(at("2026-03-07T12:30:00Z"), Map.of("DAILY", Set.of(SAT)), false, 7);
         assertEquals(List.of(12), found.hours());
         assertEquals(List.of(12, 23), java.util.Arrays.stream(ListingPlan.probeHours(12, UNKNOWN)).boxed().toList());
@@ -85,9 +84,9 @@ class ListingPlanTest {
 
     @Test
     void withCallsToSpareADueReportIsListedAtEverySyncUntilSeen() {
-        ListingPlan p = seen("2026-03-07T00:30:00Z", null, "2026-03-05", "2026-03-06");
+        ListingPlan p = seen("2026-03-07T00:30:00Z", "2026-03-05", "2026-03-06");
         assertTrue(p.due(DAILY, at("2026-03-07T01:30:00Z"), 7, UNKNOWN, EVERY_SYNC), "the hour unknown: from midnight, at every sync");
-        ListingPlan missed = seen("2026-03-07T01:30:00Z", null, "2026-03-05", "2026-03-06");
+        ListingPlan missed = seen("2026-03-07T01:30:00Z", "2026-03-05", "2026-03-06");
         assertTrue(missed.due(DAILY, at("2026-03-07T02:30:00Z"), 7, UNKNOWN, EVERY_SYNC));
         ListingPlan found = missed.after(at("2026-03-07T02:30:00Z"), Map.of("DAILY", Set.of(SAT)), false, 7);
         assertFalse(found.due(DAILY, at("2026-03-07T03:30:00Z"), 7, UNKNOWN, EVERY_SYNC), "nothing new can come today");
@@ -97,17 +96,17 @@ class ListingPlanTest {
     @Test
     void theGapThinsTheListingsOutAndTheLearnedHoursBoundThem() {
         Duration sixHours = Duration.ofHours(6);
-        ListingPlan p = seen("2026-03-07T00:30:00Z", null, "2026-03-05", "2026-03-06");
+        ListingPlan p = seen("2026-03-07T00:30:00Z", "2026-03-05", "2026-03-06");
         assertFalse(p.due(DAILY, at("2026-03-07T05:30:00Z"), 7, UNKNOWN, sixHours));
         assertTrue(p.due(DAILY, at("2026-03-07T06:30:00Z"), 7, UNKNOWN, sixHours), "six hours into the day");
-        ListingPlan six = seen("2026-03-07T06:30:00Z", null, "2026-03-05", "2026-03-06");
+        ListingPlan six = seen("2026-03-07T06:30:00Z", "2026-03-05", "2026-03-06");
         assertFalse(six.due(DAILY, at("2026-03-07T11:30:00Z"), 7, UNKNOWN, sixHours));
         assertTrue(six.due(DAILY, at("2026-03-07T12:30:00Z"), 7, UNKNOWN, sixHours), "six hours after the last listing");
         // instances seen at 14 to 16 on recent days: not listed before 13, from then at every sync
-        ListingPlan learned = seen("2026-03-06T23:30:00Z", null, "2026-03-05", "2026-03-06").withHours(14, 15, 16);
+        ListingPlan learned = seen("2026-03-06T23:30:00Z", "2026-03-05", "2026-03-06").withHours(14, 15, 16);
         assertFalse(learned.due(DAILY, at("2026-03-07T12:30:00Z"), 7, UNKNOWN, EVERY_SYNC), "before the earliest hour");
         assertTrue(learned.due(DAILY, at("2026-03-07T13:30:00Z"), 7, UNKNOWN, EVERY_SYNC));
-        assertTrue(seen("2026-03-06T23:30:00Z", null, "2026-03-05", "2026-03-06").withHours(14, 16).due(DAILY, at("2026-03-07T00:30:00Z"), 7,
+        assertTrue(seen("2026-03-06T23:30:00Z", "2026-03-05", "2026-03-06").withHours(14, 16).due(DAILY, at("2026-03-07T00:30:00Z"), 7,
                 UNKNOWN, EVERY_SYNC), "two days' hours are not enough: from midnight");
         assertFalse(learned.due(DAILY, at("2026-03-07T15:30:00Z"), 7, UNKNOWN, null), "no calls to spare: not before the latest hour");
         assertTrue(learned.due(DAILY, at("2026-03-07T16:30:00Z"), 7, UNKNOWN, null), "the latest hour is a floor probe");

@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,14 +20,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.github.ascanalyticssync.AppProcess;
 import io.github.ascanalyticssync.Postgres;
+import io.github.ascanalyticssync.SimulatorControl;
 
 /**
- * One writer per state: processes of the packaged application, configured by environment variables, on one state
+ * One writer per state: processes of the packaged application, configured partly by environment variables, on one state
  * against one simulator in its own process. While one process syncs (its API calls slowed by the simulator's latency,
  * so that it is still at work when the other one starts), a second one-shot run says who holds the state in one line
  * and exits 4; every segment is downloaded once, the ledger has no line twice. A service waits for the holder, and
@@ -45,11 +39,10 @@ class OneWriterIT {
     @TempDir
     Path work;
 
-    final HttpClient http = HttpClient.newHttpClient();
-    final ObjectMapper json = new ObjectMapper();
     AppProcess.Running simulator;
     String api;
     String storage;
+    SimulatorControl control;
     final List<AppProcess.Running> started = new ArrayList<>();
 
     @BeforeEach
@@ -60,6 +53,7 @@ class OneWriterIT {
         AppProcess.SimulatorUrls urls = AppProcess.awaitSimulator(simulator, 120);
         api = urls.api();
         storage = urls.storage();
+        control = new SimulatorControl(api);
     }
 
     @AfterEach
@@ -70,49 +64,23 @@ class OneWriterIT {
         simulator.process().destroyForcibly().waitFor();
     }
 
-    /** A sync process as a user configures it: environment variables, in a working directory of its own. */
+    /**
+     * A sync process in a working directory of its own, on the state in work/state. The mode, the interval and the
+     * state folder are environment variables, as a user sets them (and as {@code extra} may change them: its ASC_
+     * entries go to the environment, the others are system properties); the demo key's account, the commerce reports,
+     * the local folder and any free HTTP port are system properties.
+     */
     private AppProcess.Running sync(String name, String mode, Map<String, String> extra) throws Exception {
-        // the environment for what application.properties reads from it; the rest as system properties
-        Map<String, String> env = new HashMap<>();
-        Map<String, String> props = new HashMap<>();
-        env.put("ASC_API_BASE_URL", api);
-        props.put("asc.api.issuer-id", "69a6de70-03db-47e3-e053-5b8c7c11a4d1");
-        props.put("asc.api.key-id", "DEMOKEY001");
-        props.put("asc.api.private-key-path", Path.of("src/main/resources/simulator/demo/AuthKey_DEMOKEY001.p8").toAbsolutePath().toString());
-        env.put("ASC_SYNC_MODE", mode);
-        env.put("ASC_SYNC_INTERVAL", "1h");
-        props.put("asc.sync.categories", "COMMERCE");
-        env.put("ASC_STATE_DIR", work.resolve("state").toString());
-        props.put("asc.destinations.local.path", work.resolve("reports").toString());
+        Map<String, String> env = new HashMap<>(Map.of("ASC_SYNC_MODE", mode, "ASC_SYNC_INTERVAL", "1h",
+                "ASC_STATE_DIR", work.resolve("state").toString()));
+        Map<String, String> account = AppProcess.demoAccount(api, storage);
+        account.put("asc.sync.categories", "COMMERCE");
+        Map<String, String> props = AppProcess.settingsIn(work, account);
+        props.remove("asc.state.dir"); // a system property would hide ASC_STATE_DIR
         extra.forEach((k, v) -> (k.startsWith("ASC_") ? env : props).put(k, v));
-        props.put("asc.sync.download.simulator-storage-url", storage);
-        props.put("quarkus.http.port", "0");
         AppProcess.Running r = AppProcess.start(List.of("-Xmx256m"), props, env, work.resolve(name));
         started.add(r);
         return r;
-    }
-
-    private JsonNode admin(String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api + path));
-        b = body == null ? b.method(method, HttpRequest.BodyPublishers.noBody())
-                : b.method(method, HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json");
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, r.statusCode(), path + ": " + r.body());
-        return json.readTree(r.body());
-    }
-
-    /** Every API call waits this long: a sync takes many seconds, so a process started beside it finds it at work. */
-    private void latency(long ms) throws Exception {
-        admin("PUT", "/simulator/faults", "{\"latencyFixedMs\":" + ms + "}");
-    }
-
-    /** Downloads by segment id: {started, completed}. */
-    private Map<String, long[]> downloads() throws Exception {
-        Map<String, long[]> out = new HashMap<>();
-        for (JsonNode d : admin("GET", "/simulator/downloads", null).path("downloads")) {
-            out.put(d.path("segmentId").asText(), new long[] { d.path("started").asLong(), d.path("completed").asLong() });
-        }
-        return out;
     }
 
     private static int exit(AppProcess.Running r, long seconds) throws Exception {
@@ -146,17 +114,12 @@ class OneWriterIT {
     @Test
     void twoOneShotRunsStartedTogetherOnOneStateSyncOnce() throws Exception {
         for (int round = 1; round <= 3; round++) {
-            latency(2000);
+            control.latency(2000);
             AppProcess.Running a = sync("a" + round, "one-shot", Map.of());
             AppProcess.Running b = sync("b" + round, "one-shot", Map.of());
             // the one that does not hold the state ends first, while the holder's slowed calls go on
-            AppProcess.Running second = null;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (second == null && System.nanoTime() < deadline) {
-                second = !a.process().isAlive() ? a : !b.process().isAlive() ? b : null;
-                Thread.sleep(100);
-            }
-            assertTrue(second != null, "one of them ended: " + a.output() + "\n---\n" + b.output());
+            AppProcess.await("one of the two runs ended", 120, () -> !a.process().isAlive() || !b.process().isAlive());
+            AppProcess.Running second = a.process().isAlive() ? b : a;
             AppProcess.Running holder = second == a ? b : a;
             assertTrue(holder.process().isAlive(), "the holder still syncs: " + holder.output());
             assertEquals(4, second.process().exitValue(), second.output());
@@ -167,16 +130,16 @@ class OneWriterIT {
             assertFalse(second.output().contains("Sync started"), second.output());
             assertFalse(second.output().contains("Exception"), "no stack trace: " + second.output());
 
-            latency(0);
+            control.latency(0);
             assertEquals(0, exit(holder, 180), holder.output());
             assertTrue(holder.output().contains("Sync finished"), holder.output());
 
-            Map<String, long[]> downloads = downloads();
+            Map<String, long[]> downloads = control.downloads();
             assertFalse(downloads.isEmpty());
             downloads.forEach((segment, n) -> assertEquals("1/1", n[0] + "/" + n[1], "segment " + segment + " downloaded once"));
             assertEquals(downloads.size(), segmentFiles().size(), "every downloaded segment is in the folder once");
             assertNoDuplicateLedgerLine();
-            admin("POST", "/simulator/clock/advance?days=1", null);
+            control.advanceDays(1);
         }
     }
 
@@ -187,21 +150,20 @@ class OneWriterIT {
      */
     @Test
     void aServiceWaitsForTheHolderAndTakesOverWhenTheHolderIsKilled() throws Exception {
-        latency(1000);
+        control.latency(1000);
         AppProcess.Running holder = sync("holder", "one-shot", Map.of());
         AppProcess.awaitOutput(holder, "Sync started", 120);
         AppProcess.Running service = sync("service", "service", Map.of());
         String waiting = AppProcess.awaitOutput(service, "this service waits and takes the state over", 120);
         assertTrue(waiting.contains(HELD + holder.process().pid() + " on "), waiting);
         // the holder dies in the middle of its deliveries: once the first segment went out
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (downloads().values().stream().noneMatch(n -> n[1] > 0)) {
-            assertTrue(System.nanoTime() < deadline && holder.process().isAlive(), "the holder downloads: " + holder.output());
-            Thread.sleep(100);
-        }
+        AppProcess.await("the holder downloaded a segment", 120, () -> {
+            assertTrue(holder.process().isAlive(), "the holder downloads: " + holder.output());
+            return control.downloads().values().stream().anyMatch(n -> n[1] > 0);
+        });
         holder.process().destroyForcibly(); // SIGKILL
         holder.process().waitFor();
-        latency(0);
+        control.latency(0);
         String took = AppProcess.awaitOutput(service, "this service took it over", 60);
         assertEquals(1, took.lines().filter(l -> l.contains(HELD)).count(), "said once: " + took);
         AppProcess.awaitOutput(service, "Sync finished", 180);
@@ -212,7 +174,7 @@ class OneWriterIT {
         assertEquals(0, exit(check, 180), check.output());
         assertTrue(check.output().contains(": 0 new segment(s)"), "nothing was missing: " + check.output());
 
-        Map<String, long[]> downloads = downloads();
+        Map<String, long[]> downloads = control.downloads();
         Set<String> completed = new HashSet<>();
         downloads.forEach((segment, n) -> {
             if (n[1] > 0) {

@@ -1,8 +1,6 @@
 package io.github.ascanalyticssync.sync;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
@@ -26,22 +24,17 @@ class StartupErrorsIT {
         return AppProcess.runIn(work, settings, 90);
     }
 
-    private static void assertStopsWith(AppProcess.Result result, String sentence) {
-        assertNotEquals(0, result.exitCode(), result.output());
-        assertTrue(result.output().contains(sentence), "expected \"" + sentence + "\" in:\n" + result.output());
-    }
-
     @Test
     void aMissingKeyIdIsNamed() throws Exception {
-        assertStopsWith(start(Map.of("asc.api.issuer-id", "x", "asc.api.private-key-path", "classpath:simulator/demo/AuthKey_DEMOKEY001.p8")),
-                "asc.api.key-id is not set: give the key id of your App Store Connect API key (ASC_KEY_ID)");
+        start(Map.of("asc.api.issuer-id", "x", "asc.api.private-key-path", "classpath:simulator/demo/AuthKey_DEMOKEY001.p8"))
+                .assertStoppedAtStartWith("asc.api.key-id is not set: give the key id of your App Store Connect API key (ASC_KEY_ID)");
     }
 
     @Test
     void anRsaKeyIsRefusedWithoutShowingIt() throws Exception {
         Path rsa = Path.of("src/test/resources/keys/rsa.p8").toAbsolutePath();
         AppProcess.Result result = start(Map.of("asc.api.key-id", "ABCDEFGHIJ", "asc.api.issuer-id", "x", "asc.api.private-key-path", rsa.toString()));
-        assertStopsWith(result, "asc.api.private-key-path is not an EC private key");
+        result.assertStoppedAtStartWith("asc.api.private-key-path is not an EC private key");
         String keyLine = Files.readAllLines(rsa).get(1);
         assertFalse(result.output().contains(keyLine), "the key never reaches the log");
     }
@@ -49,7 +42,7 @@ class StartupErrorsIT {
     @Test
     void aSimulatorSwitchedOnUnderProdNeverRedirectsTheSync() throws Exception {
         AppProcess.Result result = start(Map.of("asc.simulator.enabled", "true", "asc.simulator.api-port", "0", "asc.simulator.storage-port", "0"));
-        assertStopsWith(result, "asc.simulator.enabled=true starts the App Store Connect simulator, but the simulator never changes where"
+        result.assertStoppedAtStartWith("asc.simulator.enabled=true starts the App Store Connect simulator, but the simulator never changes where"
                 + " the sync goes: set asc.api.base-url=http://127.0.0.1:");
         // one line of its own (the ports are the configured ones, 0 here), without the exception's name or a stack trace
         assertTrue(result.output().lines().anyMatch(l -> l.contains(" ERROR ") && l.contains(") asc.simulator.enabled=true starts")
@@ -65,10 +58,9 @@ class StartupErrorsIT {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             AppProcess.Result result = start(Map.of("quarkus.profile", "dev", "asc.simulator.api-port", "0",
                     "asc.simulator.storage-port", Integer.toString(taken.getLocalPort())));
-            assertEquals(2, result.exitCode(), result.output());
-            assertTrue(result.output().lines().anyMatch(l -> l.contains(" ERROR ") && l.endsWith("The App Store Connect simulator cannot listen on 127.0.0.1:"
-                    + taken.getLocalPort() + " (Address already in use); free the port or change asc.simulator.storage-port")), result.output());
-            assertFalse(result.output().contains("\tat "), "no stack trace:\n" + result.output());
+            String sentence = "The App Store Connect simulator cannot listen on 127.0.0.1:" + taken.getLocalPort()
+                    + " (Address already in use); free the port or change asc.simulator.storage-port";
+            assertTrue(result.assertStoppedAtStartWith(sentence).endsWith(sentence), result.output());
         }
     }
 
@@ -77,18 +69,16 @@ class StartupErrorsIT {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             AppProcess.Result result = start(Map.of("quarkus.profile", "dev", "asc.simulator.api-port", "0", "asc.simulator.storage-port", "0",
                     "quarkus.http.host", "127.0.0.1", "quarkus.http.port", Integer.toString(taken.getLocalPort())));
-            assertEquals(2, result.exitCode(), result.output());
-            assertEquals(1, result.output().lines().filter(l -> l.contains(" ERROR ")).count(), result.output());
-            assertTrue(result.output().contains("The HTTP port 127.0.0.1:" + taken.getLocalPort() + " is in use by another process; stop it, or set"
-                    + " quarkus.http.port (0: any free port)"), result.output());
-            assertFalse(result.output().contains("Sync started") || result.output().contains("App Store Connect simulator: API at"),
-                    "nothing started before the check:\n" + result.output());
+            result.assertStoppedAtStartWith("The HTTP port 127.0.0.1:" + taken.getLocalPort() + " is in use by another process; stop it, or set"
+                    + " quarkus.http.port (0: any free port)");
+            assertFalse(result.output().contains("App Store Connect simulator: API at"), "nothing started before the check:\n" + result.output());
         }
     }
 
     @Test
     void aWrongCategoryIsNamed() throws Exception {
-        assertStopsWith(start(Map.of("quarkus.profile", "dev", "asc.simulator.api-port", "0", "asc.simulator.storage-port", "0",
-                "asc.sync.categories", "APP_STORE_COMMERCE")), "asc.sync.categories has 'APP_STORE_COMMERCE', which is not one of");
+        start(Map.of("quarkus.profile", "dev", "asc.simulator.api-port", "0", "asc.simulator.storage-port", "0",
+                "asc.sync.categories", "APP_STORE_COMMERCE"))
+                .assertStoppedAtStartWith("asc.sync.categories has 'APP_STORE_COMMERCE', which is not one of");
     }
 }

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,19 +39,13 @@ class SyncPermitIT {
         }
         try (Simulator simulator = Simulator.start(Map.of("asc.simulator.api-port", "0", "asc.simulator.storage-port", "0",
                 "asc.simulator.data.apps", "1", "asc.simulator.data.today", "2026-03-06"))) {
-            Map<String, String> p = new HashMap<>(Postgres.settings());
+            Map<String, String> p = AppProcess.demoAccount(simulator.apiBaseUrl(), simulator.storageBaseUrl());
+            p.putAll(Postgres.settings());
             p.put("quarkus.datasource.jdbc.url", p.get("quarkus.datasource.jdbc.url") + "?currentSchema=" + schema);
-            p.put("asc.api.base-url", simulator.apiBaseUrl());
-            p.put("asc.sync.download.simulator-storage-url", simulator.storageBaseUrl());
-            p.put("asc.api.issuer-id", "69a6de70-03db-47e3-e053-5b8c7c11a4d1");
-            p.put("asc.api.key-id", "DEMOKEY001");
-            p.put("asc.api.private-key-path", Path.of("src/main/resources/simulator/demo/AuthKey_DEMOKEY001.p8").toAbsolutePath().toString());
             p.put("asc.sync.mode", "service");
             p.put("asc.sync.interval", "2s");
             p.put("asc.sync.categories", "COMMERCE");
-            p.put("asc.state.dir", work.resolve("state").toString());
-            p.put("asc.destinations.local.path", work.resolve("reports").toString());
-            p.put("quarkus.http.port", "0");
+            p = AppProcess.settingsIn(work, p);
             AppProcess.Running service = AppProcess.start(List.of("-Xmx256m"), p, work);
             try {
                 AppProcess.awaitOutput(service, "Sync finished", 180);
@@ -69,17 +62,11 @@ class SyncPermitIT {
                 try (Connection c = Postgres.connect(); Statement s = c.createStatement()) {
                     s.execute("GRANT SELECT ON " + schema + ".camel_messageprocessed TO asc_sync");
                 }
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-                String after = "";
-                while (System.nanoTime() < deadline) {
-                    String out = service.output();
-                    after = out.substring(out.indexOf("The sync could not start:"));
-                    if (after.contains("Sync finished")) {
-                        break;
-                    }
-                    Thread.sleep(200);
-                }
-                assertTrue(after.contains("Sync started") && after.contains("Sync finished"), "the next sync ran: " + after);
+                String after = AppProcess.await(service, out -> {
+                    String since = out.substring(out.indexOf("The sync could not start:"));
+                    return since.contains("Sync finished") ? since : null;
+                }, "\"Sync finished\" after \"The sync could not start:\"", 120);
+                assertTrue(after.contains("Sync started"), "the next sync ran: " + after);
                 assertFalse(after.contains("A sync is still running"), after);
                 assertFalse(service.output().contains("\tat "), "no stack trace: " + service.output());
             } finally {

@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /** File helpers for tests. */
@@ -39,6 +41,19 @@ public final class TestFiles {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Relative path to MD5, for every file under root (temporary files included), in the order of the paths. */
+    public static Map<String, String> md5Tree(Path root) {
+        Map<String, String> out = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.filter(Files::isRegularFile).toList()) {
+                out.put(root.relativize(p).toString(), md5(p));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
     }
 
     /** Copies a folder and everything below it. */

@@ -38,9 +38,14 @@ class UnknownSettingsTest {
     @Test
     void everyVariableApplicationPropertiesReadsIsAcceptedAndATypoGetsTheClosest() throws Exception {
         UnknownSettings.Known variables = variables();
-        for (String alias : java.util.List.of("ASC_ISSUER_ID", "ASC_KEY_ID", "ASC_PRIVATE_KEY_PATH", "ASC_PRIVATE_KEY", "ASC_APP_IDS",
-                "ASC_EXCLUDE_APP_IDS", "ASC_CATEGORIES", "ASC_LOCAL_ENABLED", "ASC_LOCAL_PATH", "ASC_SNAPSHOT", "ASC_PARALLEL_REPORTS",
-                "ASC_LISTING_REFRESH", "ASC_JDBC_URL", "ASC_S3_BUCKET", "ASC_SFTP_HOST", "ASC_KAFKA_BROKERS", "ASC_LOG_JSON")) {
+        String properties;
+        try (java.io.InputStream in = UnknownSettingsTest.class.getClassLoader().getResourceAsStream("application.properties")) {
+            properties = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        java.util.Set<String> read = java.util.regex.Pattern.compile("\\$\\{(ASC_[A-Z0-9_]+)").matcher(properties).results().map(m -> m.group(1))
+                .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+        assertTrue(read.size() > 10, "the variables application.properties reads: " + read);
+        for (String alias : read) {
             assertTrue(variables.allows(alias, "x"), alias);
         }
         assertFalse(variables.allows("ASC_ISSUERID", "x"));
