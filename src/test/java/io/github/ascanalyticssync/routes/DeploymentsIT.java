@@ -108,13 +108,7 @@ class DeploymentsIT {
 
     @Test
     void theCronJobRunsOneSyncAndExitsZeroWithEverythingDelivered() throws Exception {
-        List<Map<String, Object>> docs = rendered("overlays/cronjob");
-        ContainerRun.Container container = ContainerRun.container(docs, ContainerRun.only(docs, "CronJob"));
-        Pod pod = start(container, "asc-analytics-sync-29170217-x7k2p", Map.of());
-        processes.withLogsOnFailure(() -> {
-            assertTrue(pod.process().process().waitFor(240, TimeUnit.SECONDS), "the run ends:\n" + pod.process().output());
-            assertEquals(0, pod.process().process().exitValue(), pod.process().output());
-            assertDelivered(pod);
+        assertTheCronJobDelivers("Dockerfile.jvm", Path.of(System.getProperty("java.home")), "asc-analytics-sync-29170217-x7k2p", pod -> {
         });
     }
 
@@ -125,16 +119,9 @@ class DeploymentsIT {
     @Test
     void theCronJobRunsOnTheJava25Image() throws Exception {
         Path java25 = java25();
-        List<Map<String, Object>> docs = rendered("overlays/cronjob");
-        ContainerRun.Container container = ContainerRun.container(docs, ContainerRun.only(docs, "CronJob"));
-        Pod pod = start("Dockerfile.jvm25", java25, container, "asc-analytics-sync-29170218-j25qx", Map.of());
-        processes.withLogsOnFailure(() -> {
-            assertTrue(pod.process().process().waitFor(240, TimeUnit.SECONDS), "the run ends:\n" + pod.process().output());
-            assertEquals(0, pod.process().process().exitValue(), pod.process().output());
-            // the JSON log names the launcher of the process: the entry point's java, found on the PATH
-            assertTrue(pod.process().output().contains("\"processName\":\"" + java25.resolve("bin/java") + "\""), "Java 25 ran it");
-            assertDelivered(pod);
-        });
+        assertTheCronJobDelivers("Dockerfile.jvm25", java25, "asc-analytics-sync-29170218-j25qx",
+                // the JSON log names the launcher of the process: the entry point's java, found on the PATH
+                pod -> assertTrue(pod.process().output().contains("\"processName\":\"" + java25.resolve("bin/java") + "\""), "Java 25 ran it"));
     }
 
     static Path java25() throws Exception {
@@ -149,18 +136,12 @@ class DeploymentsIT {
 
     @Test
     void theServiceIsReadyAndReportsAFinishedSync() throws Exception {
-        List<Map<String, Object>> docs = rendered("overlays/service");
-        ContainerRun.Container container = ContainerRun.container(docs, ContainerRun.only(docs, "Deployment"));
-        Pod pod = start(container, "asc-analytics-sync-6d9f7c8b5d-q4w2z", Map.of());
-        processes.withLogsOnFailure(() -> assertReadyAfterASync(pod));
+        assertTheServiceRuns("overlays/service", "Deployment", ContainerRun::container, "asc-analytics-sync-6d9f7c8b5d-q4w2z");
     }
 
     @Test
     void theCamelKIntegrationRunsTheImageWithItsMountsAndEnvironment() throws Exception {
-        List<Map<String, Object>> docs = rendered("camel-k");
-        ContainerRun.Container container = ContainerRun.camelK(docs, ContainerRun.only(docs, "Integration"));
-        Pod pod = start(container, "asc-analytics-sync-7b6c9d5f4-m8n3p", Map.of());
-        processes.withLogsOnFailure(() -> assertReadyAfterASync(pod));
+        assertTheServiceRuns("camel-k", "Integration", ContainerRun::camelK, "asc-analytics-sync-7b6c9d5f4-m8n3p");
     }
 
     @Test
@@ -201,6 +182,39 @@ class DeploymentsIT {
     }
 
     // ------------------------------------------------------------------------------------------------------------
+
+    /** How the container of a workload among the rendered documents is made: a pod template's, or Camel K's. */
+    interface ContainerOf {
+        ContainerRun.Container of(List<Map<String, Object>> docs, Map<String, Object> workload);
+    }
+
+    interface PodCheck {
+        void check(Pod pod) throws Exception;
+    }
+
+    /**
+     * The CronJob of overlays/cronjob on the image of the Dockerfile, run by that JVM: it ends with exit 0 within
+     * 240 s, the further check holds, and everything is delivered.
+     */
+    void assertTheCronJobDelivers(String dockerfile, Path javaHome, String podName, PodCheck further) throws Exception {
+        List<Map<String, Object>> docs = rendered("overlays/cronjob");
+        ContainerRun.Container container = ContainerRun.container(docs, ContainerRun.only(docs, "CronJob"));
+        Pod pod = start(dockerfile, javaHome, container, podName, Map.of());
+        processes.withLogsOnFailure(() -> {
+            assertTrue(pod.process().process().waitFor(240, TimeUnit.SECONDS), "the run ends:\n" + pod.process().output());
+            assertEquals(0, pod.process().process().exitValue(), pod.process().output());
+            further.check(pod);
+            assertDelivered(pod);
+        });
+    }
+
+    /** The one workload of the kind in the rendered folder, started as a service: ready after a complete sync. */
+    void assertTheServiceRuns(String dir, String kind, ContainerOf containerOf, String podName) throws Exception {
+        List<Map<String, Object>> docs = rendered(dir);
+        ContainerRun.Container container = containerOf.of(docs, ContainerRun.only(docs, kind));
+        Pod pod = start(container, podName, Map.of());
+        processes.withLogsOnFailure(() -> assertReadyAfterASync(pod));
+    }
 
     /** One replica: its root (the container's file system), its process, its container. */
     record Pod(String name, ContainerRun.Root root, AppProcess.Running process, ContainerRun.Container container) {
