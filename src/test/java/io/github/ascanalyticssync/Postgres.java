@@ -75,4 +75,27 @@ public final class Postgres {
             return false;
         }
     }
+
+    /** How often the delivery ledger recorded a segment (once per destination that has it), and when last. */
+    public record Deliveries(int count, java.sql.Timestamp last) {
+    }
+
+    /**
+     * The delivery ledger ({@code <destination>:<segmentId>}, manifests left out) by segment id: each segment's
+     * deliveries, all destinations together.
+     */
+    public static Map<String, Deliveries> deliveriesPerSegment() throws SQLException {
+        Map<String, Deliveries> out = new java.util.TreeMap<>();
+        try (Connection c = connect(); Statement s = c.createStatement();
+                java.sql.ResultSet r = s.executeQuery("SELECT messageId, createdAt FROM CAMEL_MESSAGEPROCESSED WHERE processorName = 'asc-delivery'"
+                        + " AND messageId NOT LIKE '%:manifest:%'")) {
+            while (r.next()) {
+                String segment = r.getString(1).substring(r.getString(1).indexOf(':') + 1);
+                java.sql.Timestamp at = r.getTimestamp(2);
+                out.merge(segment, new Deliveries(1, at),
+                        (a, b) -> new Deliveries(a.count() + b.count(), a.last().after(b.last()) ? a.last() : b.last()));
+            }
+        }
+        return out;
+    }
 }

@@ -3,32 +3,22 @@ package io.github.ascanalyticssync.destination;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import static io.github.ascanalyticssync.AppProcess.await;
+import static io.github.ascanalyticssync.ClusterChecks.shardsLed;
+import static io.github.ascanalyticssync.ClusterChecks.syncing;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import org.jclouds.blobstore.domain.StorageMetadata;
-import org.jclouds.blobstore.options.ListContainerOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,10 +27,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.github.ascanalyticssync.AppProcess;
+import io.github.ascanalyticssync.ClusterChecks;
 import io.github.ascanalyticssync.Postgres;
+import io.github.ascanalyticssync.ProcessGroup;
 import io.github.ascanalyticssync.sync.TestFiles;
 
 /**
@@ -53,16 +44,13 @@ import io.github.ascanalyticssync.sync.TestFiles;
 class ClusteredIT {
 
     static final int SHARDS = 4;
-    static final Pattern LEADS = Pattern.compile("Shard (\\d+): this replica");
 
     static boolean startedPostgres;
 
     @TempDir
     Path work;
 
-    final ObjectMapper json = new ObjectMapper();
-    final HttpClient http = HttpClient.newHttpClient();
-    final List<AppProcess.Running> processes = new ArrayList<>();
+    final ProcessGroup processes = new ProcessGroup();
     S3TestResource s3;
     Map<String, String> s3Settings;
     AppProcess.SimulatorUrls simulatorUrls;
@@ -95,22 +83,16 @@ class ClusteredIT {
 
     @AfterEach
     void tearDown() throws InterruptedException {
-        for (AppProcess.Running p : processes) {
-            // wait for the exit: nothing of this test runs on into the next
-            p.process().destroyForcibly().waitFor();
-        }
+        processes.destroyAll();
         s3.stop();
     }
 
     private AppProcess.Running simulator() throws Exception {
-        AppProcess.Running sim = AppProcess.start(List.of("-Xmx384m"), Map.of("asc.sync.enabled", "false", "asc.simulator.enabled", "true",
-                "asc.simulator.api-port", "0", "asc.simulator.storage-port", "0",
-                "asc.simulator.data.apps", "6", "asc.simulator.data.today", "2026-03-06", "asc.simulator.rate-limit.per-hour", "1000000",
+        AppProcess.Running sim = processes.add(ClusterChecks.startSimulator("384m", Map.of("asc.simulator.data.apps", "6",
                 // slow enough that a replica can be stopped in the middle of its sync
-                "asc.simulator.faults.latency-fixed-ms", "40", "quarkus.http.port", "0"), work.resolve("simulator"));
-        processes.add(sim);
+                "asc.simulator.faults.latency-fixed-ms", "40"), work.resolve("simulator")));
         simulatorUrls = AppProcess.awaitSimulator(sim, 60);
-        await("the simulator", Duration.ofSeconds(60), () -> get("/simulator") != null);
+        await("the simulator", 60, () -> get("/simulator") != null);
         return sim;
     }
 
@@ -118,7 +100,7 @@ class ClusteredIT {
         Map<String, String> p = new HashMap<>(s3Settings);
         p.put("asc.api.base-url", simulatorUrls.api());
         p.put("asc.sync.download.simulator-storage-url", simulatorUrls.storage());
-        p.put("asc.api.issuer-id", "69a6de70-03db-47e3-e053-5b8c7c11a4d1");
+        p.put("asc.api.issuer-id", AppProcess.DEMO_ISSUER);
         p.put("asc.api.key-id", "DEMOKEY001");
         p.put("asc.api.private-key-path", Path.of("src/main/resources/simulator/demo/AuthKey_DEMOKEY001.p8").toAbsolutePath().toString());
         p.put("asc.sync.categories", "COMMERCE");
@@ -136,44 +118,11 @@ class ClusteredIT {
         p.put("quarkus.http.port", "0");
         p.put("aws.requestChecksumCalculation", "WHEN_REQUIRED");
         p.put("aws.responseChecksumValidation", "WHEN_REQUIRED");
-        AppProcess.Running r = AppProcess.start(List.of("-Xmx384m"), p, work.resolve(name));
-        processes.add(r);
-        return r;
+        return processes.add(AppProcess.start(List.of("-Xmx384m"), p, work.resolve(name)));
     }
 
     private JsonNode get(String path) {
-        try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(simulatorUrls.api() + path)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 ? json.readTree(r.body()) : null;
-        } catch (Exception e) {
-            return null;
-        }
-    }
-
-    static void await(String what, Duration limit, BooleanSupplier done) throws InterruptedException {
-        Instant end = Instant.now().plus(limit);
-        while (!done.getAsBoolean()) {
-            if (Instant.now().isAfter(end)) {
-                throw new AssertionError("Not within " + limit + ": " + what);
-            }
-            Thread.sleep(200);
-        }
-    }
-
-    /** Whether the replica has a shard's sync under way (more syncs started than finished). */
-    static boolean syncing(AppProcess.Running r) {
-        String log = r.output();
-        return log.split("Sync started", -1).length > log.split("Sync finished", -1).length;
-    }
-
-    static Set<Integer> shardsLed(AppProcess.Running r) {
-        Set<Integer> out = new TreeSet<>();
-        Matcher m = LEADS.matcher(r.output());
-        while (m.find()) {
-            out.add(Integer.valueOf(m.group(1)));
-        }
-        return out;
+        return ClusterChecks.getJson(simulatorUrls.api() + path);
     }
 
     /** Relative path of every delivered segment file, and of every file of any kind (leftovers included). */
@@ -189,32 +138,23 @@ class ClusteredIT {
     }
 
     private Map<String, String> objects() {
-        Map<String, String> out = new TreeMap<>();
-        for (StorageMetadata m : S3TestResource.blobs.getBlobStore().list("asc-reports", ListContainerOptions.Builder.recursive())) {
-            if (m.getName().endsWith(".tsv.gz")) {
-                out.put(m.getName().substring("analytics/".length()), m.getETag().replace("\"", ""));
-            }
-        }
-        return out;
+        return S3TestResource.segmentObjects("asc-reports", "analytics/");
     }
 
     /** Kills (or stops) the replica that leads a shard while it syncs, and checks the outcome. */
     private void takeOverFromAReplicaThatIs(boolean killed) throws Exception {
         simulator();
         JsonNode catalogue = get("/simulator/catalogue?category=COMMERCE");
-        Map<String, JsonNode> expected = new TreeMap<>();
-        catalogue.get("segments").forEach(s -> expected.put(Layout.segmentFile(Layout.instanceDir(s.get("appId").asText(),
-                s.get("accessType").asText(), s.get("reportName").asText(), s.get("granularity").asText(), s.get("processingDate").asText()),
-                s.get("segmentId").asText()), s));
+        Map<String, JsonNode> expected = ClusterChecks.segmentsByPath(catalogue);
         assertTrue(expected.size() > 300, "a few hundred segments: " + expected.size());
 
         AppProcess.Running a = replica("replica-a");
         AppProcess.Running b = replica("replica-b");
-        await("both replicas lead shards", Duration.ofSeconds(90), () -> shardsLed(a).size() + shardsLed(b).size() == SHARDS);
+        await("both replicas lead shards", 90, () -> shardsLed(a).size() + shardsLed(b).size() == SHARDS);
         assertTrue(!shardsLed(a).isEmpty() && !shardsLed(b).isEmpty(), "shards spread over the replicas: a " + shardsLed(a) + ", b " + shardsLed(b));
 
         // stop the leader of a shard in the middle of its sync
-        await("a sync under way", Duration.ofSeconds(120), () -> {
+        await("a sync under way", 120, () -> {
             try {
                 return files(".tsv.gz").size() >= 40 && (syncing(a) || syncing(b));
             } catch (Exception e) {
@@ -233,10 +173,10 @@ class ClusteredIT {
             victim.process().destroy();
         }
         assertTrue(victim.process().waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
-        await("the survivor takes over " + orphaned, Duration.ofSeconds(30), () -> shardsLed(survivor).containsAll(orphaned));
+        await("the survivor takes over " + orphaned, 30, () -> shardsLed(survivor).containsAll(orphaned));
         Duration takeover = Duration.between(stoppedAt, Instant.now());
 
-        await("everything delivered", Duration.ofSeconds(240), () -> {
+        await("everything delivered", 240, () -> {
             try {
                 return files(".tsv.gz").size() == expected.size() && objects().size() == expected.size()
                         && files("_manifest.json").size() == catalogue.get("instances").asInt();
@@ -257,23 +197,13 @@ class ClusteredIT {
                 "no temporary file left");
 
         // the shared ledger: each destination recorded each segment once; no download after a segment was everywhere
-        Map<String, Long> deliveredEverywhere = new HashMap<>();
-        try (Connection c = Postgres.connect(); Statement s = c.createStatement();
-                ResultSet r = s.executeQuery("SELECT messageId, createdAt FROM CAMEL_MESSAGEPROCESSED WHERE processorName = 'asc-delivery'"
-                        + " AND messageId NOT LIKE '%:manifest:%'")) {
-            Map<String, Integer> perSegment = new HashMap<>();
-            while (r.next()) {
-                String segment = r.getString(1).substring(r.getString(1).indexOf(':') + 1);
-                perSegment.merge(segment, 1, Integer::sum);
-                deliveredEverywhere.merge(segment, r.getTimestamp(2).getTime(), Math::max);
-            }
-            assertEquals(expected.size(), perSegment.size());
-            assertTrue(perSegment.values().stream().allMatch(n -> n == 2), "local and s3, once each");
-        }
+        Map<String, Postgres.Deliveries> perSegment = Postgres.deliveriesPerSegment();
+        assertEquals(expected.size(), perSegment.size());
+        assertTrue(perSegment.values().stream().allMatch(n -> n.count() == 2), "local and s3, once each");
         int again = 0;
         for (JsonNode d : get("/simulator/downloads").get("downloads")) {
-            Long everywhere = deliveredEverywhere.get(d.get("segmentId").asText());
-            assertTrue(everywhere != null && d.get("lastStartedAt").asLong() <= everywhere,
+            Postgres.Deliveries everywhere = perSegment.get(d.get("segmentId").asText());
+            assertTrue(everywhere != null && d.get("lastStartedAt").asLong() <= everywhere.last().getTime(),
                     "segment " + d.get("segmentId").asText() + " was not downloaded after it was delivered everywhere");
             again += d.get("started").asInt() - 1;
         }
@@ -290,33 +220,11 @@ class ClusteredIT {
 
     @Test
     void aKilledLeadersShardsAreTakenOverAndEverythingArrivesExactlyOnce() throws Exception {
-        withLogsOnFailure(() -> takeOverFromAReplicaThatIs(true));
+        processes.withLogsOnFailure(() -> takeOverFromAReplicaThatIs(true));
     }
 
     @Test
     void aStoppedLeaderHandsOverCleanly() throws Exception {
-        withLogsOnFailure(() -> takeOverFromAReplicaThatIs(false));
-    }
-
-    interface Scenario {
-        void run() throws Exception;
-    }
-
-    /** A failure shows what each process printed last. */
-    private void withLogsOnFailure(Scenario scenario) throws Exception {
-        try {
-            scenario.run();
-        } catch (AssertionError | Exception e) {
-            for (AppProcess.Running p : processes) {
-                if (p.process().isAlive() && System.getenv("ASC_IT_JSTACK") != null) {
-                    Process j = new ProcessBuilder("jstack", Long.toString(p.process().pid())).redirectErrorStream(true).start();
-                    System.out.println("---- jstack " + p.log() + "\n" + new String(j.getInputStream().readAllBytes()));
-                }
-                List<String> lines = p.output().lines().toList();
-                System.out.println("---- " + p.log() + " (last lines)");
-                lines.subList(Math.max(0, lines.size() - 80), lines.size()).forEach(System.out::println);
-            }
-            throw e;
-        }
+        processes.withLogsOnFailure(() -> takeOverFromAReplicaThatIs(false));
     }
 }

@@ -63,4 +63,20 @@ public class S3TestResource implements QuarkusTestResourceLifecycleManager {
             }
         }
     }
+
+    /**
+     * The segments ({@code .tsv.gz}) in the bucket, by name after the prefix (an object outside the prefix keeps its
+     * whole name), with their ETags (the MD5 of their content).
+     */
+    public static Map<String, String> segmentObjects(String bucket, String prefix) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (org.jclouds.blobstore.domain.StorageMetadata m : blobs.getBlobStore().list(bucket,
+                org.jclouds.blobstore.options.ListContainerOptions.Builder.recursive())) {
+            if (m.getName().endsWith(".tsv.gz")) {
+                String name = m.getName().startsWith(prefix) ? m.getName().substring(prefix.length()) : m.getName();
+                out.put(name, m.getETag().replace("\"", ""));
+            }
+        }
+        return out;
+    }
 }

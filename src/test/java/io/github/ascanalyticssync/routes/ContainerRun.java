@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -68,17 +67,12 @@ final class ContainerRun {
         StringBuilder tried = new StringBuilder();
         for (List<String> command : commands) {
             try {
-                Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    throw new AssertionError(String.join(" ", command) + " did not finish");
-                }
-                if (p.exitValue() != 0) {
-                    throw new AssertionError(String.join(" ", command) + " exited " + p.exitValue() + ":\n" + out);
+                Map.Entry<Integer, String> result = KubernetesManifestsTest.run(PROJECT, command, 60);
+                if (result.getKey() != 0) {
+                    throw new AssertionError(String.join(" ", command) + " exited " + result.getKey() + ":\n" + result.getValue());
                 }
                 List<Map<String, Object>> docs = new ArrayList<>();
-                for (Object doc : new Yaml().loadAll(out)) {
+                for (Object doc : new Yaml().loadAll(result.getValue())) {
                     if (doc != null) {
                         docs.add((Map<String, Object>) doc);
                     }
@@ -152,8 +146,7 @@ final class ContainerRun {
     // ------------------------------------------------------------------------------------------------------------
 
     /** What a Dockerfile says about the running container. */
-    record Image(Path dockerfile, List<List<String>> copies, Map<String, String> env, String workdir, String user, List<String> entrypoint,
-            List<String> cmd, List<String> runs) {
+    record Image(Path dockerfile, List<List<String>> copies, Map<String, String> env, String workdir, List<String> entrypoint, List<String> cmd) {
 
         /** Every folder the image puts files in, as a container path (/deployments). */
         List<String> roots() {
@@ -166,9 +159,7 @@ final class ContainerRun {
     static Image image(Path dockerfile) throws IOException {
         List<List<String>> copies = new ArrayList<>();
         Map<String, String> env = new LinkedHashMap<>();
-        List<String> runs = new ArrayList<>();
         String workdir = "/";
-        String user = null;
         List<String> entrypoint = List.of();
         List<String> cmd = List.of();
         String joined = Files.readString(dockerfile).replaceAll("\\\\\\n", " ");
@@ -189,16 +180,14 @@ final class ContainerRun {
                 }
                 case "COPY" -> copies.add(Stream.of(rest.split("\\s+")).filter(t -> !t.startsWith("--")).toList());
                 case "WORKDIR" -> workdir = Path.of(workdir).resolve(rest).normalize().toString();
-                case "USER" -> user = rest;
                 case "ENTRYPOINT" -> entrypoint = execForm(rest);
                 case "CMD" -> cmd = execForm(rest);
-                case "RUN" -> runs.add(rest);
                 default -> {
-                    // FROM, EXPOSE, LABEL: nothing the process sees
+                    // FROM, EXPOSE, LABEL: nothing the process sees; RUN and USER: not done here (see the class comment)
                 }
             }
         }
-        return new Image(dockerfile, copies, env, workdir, user, entrypoint, cmd, runs);
+        return new Image(dockerfile, copies, env, workdir, entrypoint, cmd);
     }
 
     private static List<String> execForm(String rest) throws IOException {
@@ -289,7 +278,6 @@ final class ContainerRun {
             }
             env.put(name, value);
         }
-        Map<String, String> volumeSources = new LinkedHashMap<>();
         Map<String, Map<String, byte[]>> volumes = new LinkedHashMap<>();
         for (Map<String, Object> v : (List<Map<String, Object>>) pod.getOrDefault("volumes", List.of())) {
             String name = (String) v.get("name");
@@ -303,7 +291,6 @@ final class ContainerRun {
             } else {
                 throw new AssertionError("volume " + name + ": " + v.keySet() + " is not simulated here");
             }
-            volumeSources.put(name, name);
             volumes.put(name, files);
         }
         Map<String, Map<String, byte[]>> mounts = new LinkedHashMap<>();

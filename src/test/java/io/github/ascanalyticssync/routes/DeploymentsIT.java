@@ -4,33 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import static io.github.ascanalyticssync.AppProcess.await;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import org.jclouds.blobstore.domain.StorageMetadata;
-import org.jclouds.blobstore.options.ListContainerOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,11 +28,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.github.ascanalyticssync.AppProcess;
+import io.github.ascanalyticssync.ClusterChecks;
 import io.github.ascanalyticssync.Postgres;
-import io.github.ascanalyticssync.destination.Layout;
+import io.github.ascanalyticssync.ProcessGroup;
 import io.github.ascanalyticssync.destination.S3TestResource;
 import io.github.ascanalyticssync.sync.TestFiles;
 
@@ -69,7 +58,6 @@ class DeploymentsIT {
     static final Path K8S = ContainerRun.PROJECT.resolve("k8s");
     static final Path DEMO_KEY = ContainerRun.PROJECT.resolve("src/main/resources/simulator/demo/AuthKey_DEMOKEY001.p8");
     static final Pattern LISTENING = Pattern.compile("Listening on: http://[^:\\s\"]+:(\\d+)");
-    static final Pattern LEADS = Pattern.compile("Shard (\\d+): this replica");
 
     @TempDir
     static Path simulatorWork;
@@ -81,9 +69,7 @@ class DeploymentsIT {
     @TempDir
     Path work;
 
-    final ObjectMapper json = new ObjectMapper();
-    final HttpClient http = HttpClient.newHttpClient();
-    final List<AppProcess.Running> processes = new ArrayList<>();
+    final ProcessGroup processes = new ProcessGroup();
     S3TestResource s3;
     String s3Endpoint;
 
@@ -91,9 +77,7 @@ class DeploymentsIT {
     static void simulatorAndPostgres() throws Exception {
         startedPostgres = Postgres.start();
         // a small world: three apps (several shards have work), two reports each, published up to a fixed day
-        simulator = AppProcess.start(List.of("-Xmx256m"), Map.of("asc.sync.enabled", "false", "asc.simulator.enabled", "true",
-                "asc.simulator.api-port", "0", "asc.simulator.storage-port", "0", "asc.simulator.data.apps", "3", "asc.simulator.data.reports", "2",
-                "asc.simulator.data.today", "2026-03-06", "asc.simulator.rate-limit.per-hour", "1000000", "quarkus.http.port", "0"), simulatorWork);
+        simulator = ClusterChecks.startSimulator("256m", Map.of("asc.simulator.data.apps", "3", "asc.simulator.data.reports", "2"), simulatorWork);
         simulatorUrls = AppProcess.awaitSimulator(simulator, 120);
     }
 
@@ -116,9 +100,7 @@ class DeploymentsIT {
 
     @AfterEach
     void stop() throws Exception {
-        for (AppProcess.Running p : processes) {
-            p.process().destroyForcibly().waitFor();
-        }
+        processes.destroyAll();
         s3.stop();
     }
 
@@ -126,13 +108,7 @@ class DeploymentsIT {
 
     @Test
     void theCronJobRunsOneSyncAndExitsZeroWithEverythingDelivered() throws Exception {
-        List<Map<String, Object>> docs = rendered("overlays/cronjob");
-        ContainerRun.Container container = ContainerRun.container(docs, ContainerRun.only(docs, "CronJob"));
-        Pod pod = start(container, "asc-analytics-sync-29170217-x7k2p", Map.of());
-        withLogsOnFailure(() -> {
-            assertTrue(pod.process().process().waitFor(240, TimeUnit.SECONDS), "the run ends:\n" + pod.process().output());
-            assertEquals(0, pod.process().process().exitValue(), pod.process().output());
-            assertDelivered(pod);
+        assertTheCronJobDelivers("Dockerfile.jvm", Path.of(System.getProperty("java.home")), "asc-analytics-sync-29170217-x7k2p", pod -> {
         });
     }
 
@@ -143,16 +119,9 @@ class DeploymentsIT {
     @Test
     void theCronJobRunsOnTheJava25Image() throws Exception {
         Path java25 = java25();
-        List<Map<String, Object>> docs = rendered("overlays/cronjob");
-        ContainerRun.Container container = ContainerRun.container(docs, ContainerRun.only(docs, "CronJob"));
-        Pod pod = start("Dockerfile.jvm25", java25, container, "asc-analytics-sync-29170218-j25qx", Map.of());
-        withLogsOnFailure(() -> {
-            assertTrue(pod.process().process().waitFor(240, TimeUnit.SECONDS), "the run ends:\n" + pod.process().output());
-            assertEquals(0, pod.process().process().exitValue(), pod.process().output());
-            // the JSON log names the launcher of the process: the entry point's java, found on the PATH
-            assertTrue(pod.process().output().contains("\"processName\":\"" + java25.resolve("bin/java") + "\""), "Java 25 ran it");
-            assertDelivered(pod);
-        });
+        assertTheCronJobDelivers("Dockerfile.jvm25", java25, "asc-analytics-sync-29170218-j25qx",
+                // the JSON log names the launcher of the process: the entry point's java, found on the PATH
+                pod -> assertTrue(pod.process().output().contains("\"processName\":\"" + java25.resolve("bin/java") + "\""), "Java 25 ran it"));
     }
 
     static Path java25() throws Exception {
@@ -167,18 +136,12 @@ class DeploymentsIT {
 
     @Test
     void theServiceIsReadyAndReportsAFinishedSync() throws Exception {
-        List<Map<String, Object>> docs = rendered("overlays/service");
-        ContainerRun.Container container = ContainerRun.container(docs, ContainerRun.only(docs, "Deployment"));
-        Pod pod = start(container, "asc-analytics-sync-6d9f7c8b5d-q4w2z", Map.of());
-        withLogsOnFailure(() -> assertReadyAfterASync(pod));
+        assertTheServiceRuns("overlays/service", "Deployment", ContainerRun::container, "asc-analytics-sync-6d9f7c8b5d-q4w2z");
     }
 
     @Test
     void theCamelKIntegrationRunsTheImageWithItsMountsAndEnvironment() throws Exception {
-        List<Map<String, Object>> docs = rendered("camel-k");
-        ContainerRun.Container container = ContainerRun.camelK(docs, ContainerRun.only(docs, "Integration"));
-        Pod pod = start(container, "asc-analytics-sync-7b6c9d5f4-m8n3p", Map.of());
-        withLogsOnFailure(() -> assertReadyAfterASync(pod));
+        assertTheServiceRuns("camel-k", "Integration", ContainerRun::camelK, "asc-analytics-sync-7b6c9d5f4-m8n3p");
     }
 
     @Test
@@ -193,16 +156,16 @@ class DeploymentsIT {
         Map<String, String> locks = Map.of("ASC_CLUSTER_SERVICE", "file", "ASC_CLUSTER_LOCK_DIR", work.resolve("shared-locks").toString());
         Pod a = start(container, "asc-analytics-sync-clustered-5f8d9c7b6-a1b2c", locks);
         Pod b = start(container, "asc-analytics-sync-clustered-5f8d9c7b6-d3e4f", locks);
-        withLogsOnFailure(() -> {
-            await("every shard led", Duration.ofSeconds(180), () -> running(a, b) && union(shardsLed(a), shardsLed(b)).size() == shards);
+        processes.withLogsOnFailure(() -> {
+            await("every shard led", 180, () -> running(a, b) && union(shardsLed(a), shardsLed(b)).size() == shards);
             Set<Integer> both = new TreeSet<>(shardsLed(a));
             both.retainAll(shardsLed(b));
             assertEquals(Set.of(), both, "no shard led by both replicas: a " + shardsLed(a) + ", b " + shardsLed(b));
             assertFalse(shardsLed(a).isEmpty() || shardsLed(b).isEmpty(), "both replicas lead shards: a " + shardsLed(a) + ", b " + shardsLed(b));
 
             Map<String, JsonNode> expected = expected();
-            await("every segment in S3", Duration.ofSeconds(180), () -> running(a, b) && objects(a).size() >= expected.size());
-            await("each replica's syncs finished", Duration.ofSeconds(60), () -> !syncing(a) && !syncing(b));
+            await("every segment in S3", 180, () -> running(a, b) && objects(a).size() >= expected.size());
+            await("each replica's syncs finished", 60, () -> !syncing(a) && !syncing(b));
             Map<String, String> objects = objects(a);
             assertEquals(expected.keySet(), objects.keySet());
             expected.forEach((k, s) -> assertEquals(s.get("checksum").asText(), objects.get(k), "S3 object " + k));
@@ -211,21 +174,47 @@ class DeploymentsIT {
                 assertEquals(Set.of(), localSegments(p), "no local delivery in " + p.name());
             }
             // the shared ledger: each segment recorded once, for the one destination
-            try (Connection c = Postgres.connect(); Statement s = c.createStatement();
-                    ResultSet r = s.executeQuery("SELECT messageId FROM CAMEL_MESSAGEPROCESSED WHERE processorName = 'asc-delivery'"
-                            + " AND messageId NOT LIKE '%:manifest:%'")) {
-                Map<String, Integer> perSegment = new HashMap<>();
-                while (r.next()) {
-                    perSegment.merge(r.getString(1), 1, Integer::sum);
-                }
-                assertEquals(expected.size(), perSegment.size(), perSegment.keySet().toString());
-                assertTrue(perSegment.values().stream().allMatch(n -> n == 1), "each segment once: " + perSegment);
-            }
+            Map<String, Postgres.Deliveries> perSegment = Postgres.deliveriesPerSegment();
+            assertEquals(expected.size(), perSegment.size(), perSegment.keySet().toString());
+            assertTrue(perSegment.values().stream().allMatch(n -> n.count() == 1), "each segment once: " + perSegment);
             assertEquals(expected.size(), downloadsNow() - downloadsBefore, "each segment downloaded once by the two replicas together");
         });
     }
 
     // ------------------------------------------------------------------------------------------------------------
+
+    /** How the container of a workload among the rendered documents is made: a pod template's, or Camel K's. */
+    interface ContainerOf {
+        ContainerRun.Container of(List<Map<String, Object>> docs, Map<String, Object> workload);
+    }
+
+    interface PodCheck {
+        void check(Pod pod) throws Exception;
+    }
+
+    /**
+     * The CronJob of overlays/cronjob on the image of the Dockerfile, run by that JVM: it ends with exit 0 within
+     * 240 s, the further check holds, and everything is delivered.
+     */
+    void assertTheCronJobDelivers(String dockerfile, Path javaHome, String podName, PodCheck further) throws Exception {
+        List<Map<String, Object>> docs = rendered("overlays/cronjob");
+        ContainerRun.Container container = ContainerRun.container(docs, ContainerRun.only(docs, "CronJob"));
+        Pod pod = start(dockerfile, javaHome, container, podName, Map.of());
+        processes.withLogsOnFailure(() -> {
+            assertTrue(pod.process().process().waitFor(240, TimeUnit.SECONDS), "the run ends:\n" + pod.process().output());
+            assertEquals(0, pod.process().process().exitValue(), pod.process().output());
+            further.check(pod);
+            assertDelivered(pod);
+        });
+    }
+
+    /** The one workload of the kind in the rendered folder, started as a service: ready after a complete sync. */
+    void assertTheServiceRuns(String dir, String kind, ContainerOf containerOf, String podName) throws Exception {
+        List<Map<String, Object>> docs = rendered(dir);
+        ContainerRun.Container container = containerOf.of(docs, ContainerRun.only(docs, kind));
+        Pod pod = start(container, podName, Map.of());
+        processes.withLogsOnFailure(() -> assertReadyAfterASync(pod));
+    }
 
     /** One replica: its root (the container's file system), its process, its container. */
     record Pod(String name, ContainerRun.Root root, AppProcess.Running process, ContainerRun.Container container) {
@@ -238,7 +227,7 @@ class DeploymentsIT {
     List<Map<String, Object>> rendered(String dir) throws Exception {
         List<Map<String, Object>> docs = new ArrayList<>(ContainerRun.kustomize(K8S.resolve(dir)));
         Map<String, String> db = Postgres.settings();
-        docs.add(ContainerRun.exampleSecret(DEMO_KEY, Map.of("asc.api.issuer-id", "69a6de70-03db-47e3-e053-5b8c7c11a4d1", "asc.api.key-id",
+        docs.add(ContainerRun.exampleSecret(DEMO_KEY, Map.of("asc.api.issuer-id", AppProcess.DEMO_ISSUER, "asc.api.key-id",
                 "DEMOKEY001", "camel.kamelet.aws-s3-sink.accessKey", S3TestResource.ACCESS_KEY, "camel.kamelet.aws-s3-sink.secretKey",
                 S3TestResource.SECRET_KEY, "quarkus.datasource.jdbc.url", db.get("quarkus.datasource.jdbc.url"), "quarkus.datasource.username",
                 db.get("quarkus.datasource.username"), "quarkus.datasource.password", db.get("quarkus.datasource.password"))));
@@ -265,8 +254,7 @@ class DeploymentsIT {
                 simulatorUrls.storage(), "ASC_S3_OVERRIDE_ENDPOINT", "true", "ASC_S3_ENDPOINT", s3Endpoint, "ASC_S3_PATH_STYLE", "true",
                 "AWS_REQUEST_CHECKSUM_CALCULATION", "WHEN_REQUIRED", "AWS_RESPONSE_CHECKSUM_VALIDATION", "WHEN_REQUIRED", "QUARKUS_HTTP_PORT", "0"));
         env.putAll(more);
-        AppProcess.Running running = ContainerRun.start(javaHome, image, container, root, name, env);
-        processes.add(running);
+        AppProcess.Running running = processes.add(ContainerRun.start(javaHome, image, container, root, name, env));
         return new Pod(name, root, running, container);
     }
 
@@ -291,9 +279,9 @@ class DeploymentsIT {
     void assertReadyAfterASync(Pod pod) throws Exception {
         int port = Integer.parseInt(awaitMatch(pod, LISTENING, 180).group(1));
         JsonNode[] ready = new JsonNode[1];
-        await("ready, with a finished sync", Duration.ofSeconds(240), () -> {
+        await("ready, with a finished sync", 240, () -> {
             running(pod);
-            ready[0] = getJson("http://127.0.0.1:" + port + "/q/health/ready");
+            ready[0] = ClusterChecks.getJson("http://127.0.0.1:" + port + "/q/health/ready");
             return ready[0] != null && ready[0].toString().contains("\"lastSync\"");
         });
         assertEquals("UP", ready[0].get("status").asText(), ready[0].toString());
@@ -322,11 +310,7 @@ class DeploymentsIT {
 
     /** Layout path of every segment the simulator offers now, with its catalogue entry. */
     Map<String, JsonNode> expected() {
-        Map<String, JsonNode> out = new TreeMap<>();
-        simulatorGet("/simulator/catalogue").get("segments").forEach(s -> out.put(Layout.segmentFile(Layout.instanceDir(s.get("appId").asText(),
-                s.get("accessType").asText(), s.get("reportName").asText(), s.get("granularity").asText(), s.get("processingDate").asText()),
-                s.get("segmentId").asText()), s));
-        return out;
+        return ClusterChecks.segmentsByPath(simulatorGet("/simulator/catalogue"));
     }
 
     Set<String> localSegments(Pod pod) throws Exception {
@@ -348,13 +332,7 @@ class DeploymentsIT {
         } catch (AssertionError unset) {
             prefix = "";
         }
-        Map<String, String> out = new TreeMap<>();
-        for (StorageMetadata m : S3TestResource.blobs.getBlobStore().list(bucket, ListContainerOptions.Builder.recursive())) {
-            if (m.getName().endsWith(".tsv.gz")) {
-                out.put(m.getName().substring(prefix.length()), m.getETag().replace("\"", ""));
-            }
-        }
-        return out;
+        return S3TestResource.segmentObjects(bucket, prefix);
     }
 
     /** Segment downloads the simulator has started, all tests together. */
@@ -367,48 +345,18 @@ class DeploymentsIT {
     }
 
     JsonNode simulatorGet(String path) {
-        JsonNode node = getJson(simulatorUrls.api() + path);
+        JsonNode node = ClusterChecks.getJson(simulatorUrls.api() + path);
         if (node == null) {
             throw new AssertionError("the simulator did not answer " + path);
         }
         return node;
     }
 
-    JsonNode getJson(String url) {
-        try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 ? json.readTree(r.body()) : null;
-        } catch (Exception e) {
-            return null;
-        }
-    }
-
     static Matcher awaitMatch(Pod pod, Pattern pattern, long seconds) throws InterruptedException {
-        Matcher[] found = new Matcher[1];
-        await(pattern + " in the log of " + pod.name(), Duration.ofSeconds(seconds), () -> {
-            Matcher m = pattern.matcher(pod.process().output());
-            if (m.find()) {
-                found[0] = m;
-                return true;
-            }
-            if (!pod.process().process().isAlive()) {
-                throw new AssertionError(pod.name() + " ended (exit " + pod.process().process().exitValue() + ") before " + pattern + ":\n"
-                        + pod.process().output());
-            }
-            return false;
-        });
-        return found[0];
-    }
-
-    static void await(String what, Duration limit, BooleanSupplier done) throws InterruptedException {
-        Instant end = Instant.now().plus(limit);
-        while (!done.getAsBoolean()) {
-            if (Instant.now().isAfter(end)) {
-                throw new AssertionError("Not within " + limit + ": " + what);
-            }
-            Thread.sleep(200);
-        }
+        return AppProcess.await(pod.process(), out -> {
+            Matcher m = pattern.matcher(out);
+            return m.find() ? m : null;
+        }, pattern + " in the log of " + pod.name(), seconds);
     }
 
     /** True while every replica runs; a replica that ended fails the wait at once, with its output. */
@@ -422,12 +370,7 @@ class DeploymentsIT {
     }
 
     static Set<Integer> shardsLed(Pod p) {
-        Set<Integer> out = new TreeSet<>();
-        Matcher m = LEADS.matcher(p.process().output());
-        while (m.find()) {
-            out.add(Integer.valueOf(m.group(1)));
-        }
-        return out;
+        return ClusterChecks.shardsLed(p.process());
     }
 
     static Set<Integer> union(Set<Integer> a, Set<Integer> b) {
@@ -436,31 +379,7 @@ class DeploymentsIT {
         return out;
     }
 
-    /** Whether the replica has a shard's sync under way (more syncs started than finished). */
     static boolean syncing(Pod p) {
-        String log = p.process().output();
-        return log.split("Sync started", -1).length > log.split("Sync finished", -1).length;
-    }
-
-    interface Check {
-        void run() throws Exception;
-    }
-
-    /** A failure shows what each process printed last, and how it was started. */
-    void withLogsOnFailure(Check check) throws Exception {
-        try {
-            check.run();
-        } catch (AssertionError | Exception e) {
-            for (AppProcess.Running p : processes) {
-                List<String> lines = p.output().lines().toList();
-                System.out.println("---- " + p.log() + " (last lines)");
-                lines.subList(Math.max(0, lines.size() - 60), lines.size()).forEach(System.out::println);
-                Path command = p.log().resolveSibling(p.log().getFileName().toString().replace(".log", ".command"));
-                if (Files.exists(command)) {
-                    System.out.println("---- started as: " + Files.readString(command).replaceAll("(SECRET|PASSWORD)[^,}]*", "$1=***"));
-                }
-            }
-            throw e;
-        }
+        return ClusterChecks.syncing(p.process());
     }
 }

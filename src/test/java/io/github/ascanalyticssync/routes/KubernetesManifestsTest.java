@@ -82,10 +82,21 @@ class KubernetesManifestsTest {
         return run(dir, cmd);
     }
 
-    static Map.Entry<Integer, String> run(Path dir, List<String> cmd) throws Exception {
+    static Map.Entry<Integer, String> run(Path dir, List<String> cmd) throws IOException, InterruptedException {
+        return run(dir, cmd, TimeUnit.MINUTES.toSeconds(5));
+    }
+
+    /**
+     * Runs a command in dir until it ends: its exit code and output (standard error in it). Fails when it does not end
+     * within the time; an IOException when it cannot start (not installed).
+     */
+    static Map.Entry<Integer, String> run(Path dir, List<String> cmd, long timeoutSeconds) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(5, TimeUnit.MINUTES), String.join(" ", cmd) + " did not finish");
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(String.join(" ", cmd) + " did not finish within " + timeoutSeconds + " s");
+        }
         return Map.entry(p.exitValue(), out);
     }
 
