@@ -212,6 +212,7 @@ class DocumentationBlocksIT {
             Map.entry("docs/benchmark.md#benchmark[1]", "a measurement of minutes, not a check; bench/benchmark.sh runs the packaged application the same way"),
             Map.entry("docs/benchmark.md#benchmark[2]", "a simulated day of hourly syncs: about 10 minutes"),
             Map.entry("docs/benchmark.md#benchmark[3]", "downloads 500 MiB segments, several minutes"),
+            Map.entry("docs/benchmark.md#crash-trial[1]", "a trial of about 15 minutes (16 rounds of two processes and a kill each); FillFromCopiesIT and OneWriterIT kill at chosen moments in the suite"),
             Map.entry("docs/benchmark.md#start-up[1]", "a measurement of several minutes (5 runs per variant, Temurin 25 for two of them)"),
             Map.entry("docs/kubernetes.md#kubernetes[1]", "needs kubectl and a cluster; KubernetesManifestsTest validates the manifests"),
             Map.entry("docs/kubernetes.md#camel-k[1]", "needs kubectl and a cluster with the Camel K operator"),
@@ -230,7 +231,7 @@ class DocumentationBlocksIT {
         Map<String, String> settings = new HashMap<>(Map.of("asc.simulator.enabled", "true", "asc.sync.enabled", "false",
                 "asc.simulator.api-port", "0", "asc.simulator.storage-port", "0", "quarkus.http.port", "0",
                 "asc.simulator.issuer-id", DEMO_ISSUER, "asc.simulator.data.app-ids", "1234567890,2345678901,3456789012",
-                "asc.simulator.data.apps", "3", "asc.simulator.data.seed-ongoing-age-days", "2"));
+                "asc.simulator.data.apps", "3", "asc.simulator.data.seed-ongoing-age-days", "3"));
         // a small dataset (App Crashes, which the curl block asks for, is the 19th report), an unlimited quota
         settings.putAll(Map.of("asc.simulator.data.reports", "19", "asc.simulator.data.rows-per-segment", "5",
                 "asc.simulator.data.max-segments-per-instance", "1", "asc.simulator.rate-limit.per-hour", "1000000"));
