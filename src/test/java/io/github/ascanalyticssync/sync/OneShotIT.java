@@ -38,29 +38,14 @@ class OneShotIT {
 
     /** A one-shot run against a fresh simulator with these settings besides the small dataset below. */
     private AppProcess.Result oneShot(Map<String, String> simulatorSettings) throws Exception {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("asc.simulator.api-port", "0");
-        settings.put("asc.simulator.storage-port", "0");
+        Map<String, String> settings = new HashMap<>(simulatorSettings);
         settings.put("asc.simulator.data.apps", "1");
-        settings.put("asc.simulator.data.today", "2026-03-06");
-        settings.put("asc.simulator.data.seed-ongoing-age-days", "1");
-        settings.put("asc.simulator.lifecycle.first-instance-max-days", "1");
-        settings.put("asc.simulator.data.max-segments-per-instance", "1");
-        settings.put("asc.simulator.data.empty-instance-ratio", "0");
-        settings.putAll(simulatorSettings);
         // a one-shot run opens no HTTP port (nobody scrapes a CronJob): its port, held here, does not stop it
-        try (Simulator simulator = Simulator.start(settings); ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("0.0.0.0"))) {
-            Map<String, String> p = new HashMap<>();
+        try (Simulator simulator = Simulator.start(OneShotRun.simulatorSettings(settings)); ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("0.0.0.0"))) {
+            Map<String, String> p = new HashMap<>(OneShotRun.properties(simulator, work));
             p.put("quarkus.profile", "dev"); // the demo key
             p.put("quarkus.http.port", Integer.toString(taken.getLocalPort()));
             p.put("asc.simulator.enabled", "false");
-            p.put("asc.api.base-url", simulator.apiBaseUrl());
-            p.put("asc.sync.download.simulator-storage-url", simulator.storageBaseUrl());
-            p.put("asc.sync.mode", "one-shot");
-            p.put("asc.sync.report-names", "App Crashes");
-            p.put("asc.sync.granularities", "DAILY");
-            p.put("asc.state.dir", work.resolve("state").toString());
-            p.put("asc.destinations.local.path", work.resolve("reports").toString());
             return AppProcess.run(List.of("-Xmx128m"), p, work, 600);
         }
     }
