@@ -20,8 +20,8 @@ import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigValue;
 
 import io.github.ascanalyticssync.ledger.StateStore;
-import io.github.ascanalyticssync.sync.KeySettings;
-import io.github.ascanalyticssync.sync.SyncConfig;
+import io.github.ascanalyticssync.config.KeySettings;
+import io.github.ascanalyticssync.config.SyncConfig;
 import io.github.ascanalyticssync.token.InvalidCredentialsException;
 import io.github.ascanalyticssync.token.TokenIssuer;
 import io.micrometer.core.instrument.Gauge;
