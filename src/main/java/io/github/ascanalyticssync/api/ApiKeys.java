@@ -19,8 +19,8 @@ import org.apache.camel.quarkus.main.events.BeforeStop;
 import org.eclipse.microprofile.config.Config;
 
 import io.github.ascanalyticssync.ledger.StateStore;
-import io.github.ascanalyticssync.sync.KeySettings;
-import io.github.ascanalyticssync.sync.SyncConfig;
+import io.github.ascanalyticssync.config.KeySettings;
+import io.github.ascanalyticssync.config.SyncConfig;
 import io.github.ascanalyticssync.token.InvalidCredentialsException;
 import io.github.ascanalyticssync.token.TokenIssuer;
 import io.micrometer.core.instrument.Gauge;

@@ -18,7 +18,7 @@ import org.apache.camel.spi.IdempotentRepository;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
-import io.github.ascanalyticssync.sync.SyncConfig;
+import io.github.ascanalyticssync.config.SyncConfig;
 
 /**
  * The destinations and what each one has. A destination is any route whose id is {@code deliver-<name>} (one

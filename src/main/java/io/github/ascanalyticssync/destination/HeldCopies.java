@@ -20,7 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.github.ascanalyticssync.api.ApiValues;
 import io.github.ascanalyticssync.api.JsonApi;
-import io.github.ascanalyticssync.sync.SyncConfig;
+import io.github.ascanalyticssync.config.SyncConfig;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**

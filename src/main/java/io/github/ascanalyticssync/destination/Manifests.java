@@ -21,7 +21,6 @@ import org.apache.camel.Message;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.github.ascanalyticssync.segment.SegmentFacts;
-import io.github.ascanalyticssync.segment.SegmentFetcher;
 
 /**
  * What a destination receives besides the segment itself: the instance's {@code _manifest.json} (where it comes from,
@@ -56,7 +55,7 @@ public class Manifests {
     }
 
     /** The manifest of the instance in the variables, as the message body, with its headers. */
-    void build(Exchange exchange) throws IOException {
+    public void build(Exchange exchange) throws IOException {
         Map<String, Object> manifest = origin(exchange);
         List<Map<String, Object>> segments = new ArrayList<>();
         for (Object id : exchange.getVariable("segmentIds", List.class)) {
@@ -97,7 +96,7 @@ public class Manifests {
      * Object-store headers (the aws2-s3 sink reads them; other sinks ignore them): content type, Content-MD5 so that
      * the store verifies the upload, and user metadata describing the file.
      */
-    static void objectHeaders(Exchange e, String contentType, String md5Hex) {
+    public static void objectHeaders(Exchange e, String contentType, String md5Hex) {
         Message m = e.getMessage();
         m.setHeader("CamelAwsS3ContentType", contentType);
         m.setHeader("CamelAwsS3ContentMD5", Base64.getEncoder().encodeToString(HexFormat.of().parseHex(md5Hex)));

@@ -25,7 +25,7 @@ import org.jboss.logging.Logger;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
-import io.github.ascanalyticssync.sync.SyncConfig;
+import io.github.ascanalyticssync.config.SyncConfig;
 import io.quarkus.runtime.PreventFurtherStepsException;
 
 /**

@@ -10,7 +10,7 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import io.github.ascanalyticssync.sync.SyncConfig;
+import io.github.ascanalyticssync.config.SyncConfig;
 
 /**
  * The staging folder ({@code <asc.state.dir>/staging}) keeps a verified segment until every destination has it, so

@@ -20,7 +20,7 @@ import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
 import org.apache.camel.support.service.ServiceHelper;
 
-import io.github.ascanalyticssync.sync.SyncConfig;
+import io.github.ascanalyticssync.config.SyncConfig;
 
 /**
  * The delivery ledger ({@code deliveryLedger}: which destination has which segment and manifest) and the instance

@@ -18,7 +18,7 @@ import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import io.github.ascanalyticssync.sync.LocalDisk;
+import io.github.ascanalyticssync.config.LocalDisk;
 
 /**
  * Downloads a segment from its presigned URL into the staging folder in one pass over the bytes: they go to a

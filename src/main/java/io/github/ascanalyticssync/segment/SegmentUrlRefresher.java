@@ -29,7 +29,7 @@ public class SegmentUrlRefresher implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        io.github.ascanalyticssync.sync.RetryLog.log(exchange);
+        io.github.ascanalyticssync.segment.RetryLog.log(exchange);
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         if (!(cause instanceof SegmentDownloadException failure) || !failure.urlExpired()) {
             return;

@@ -14,6 +14,8 @@ import io.smallrye.config.WithName;
  * Settings of the built-in App Store Connect simulator ({@code asc.simulator.*}). Every value that the public
  * reference marks as UNCONFIRMED is a setting here, so the simulator can be bent to match the live API.
  */
+// loaded by name by the unknown-setting check (META-INF/asc-config-mappings.properties), also in a native image
+@io.quarkus.runtime.annotations.RegisterForReflection
 @ConfigMapping(prefix = "asc.simulator")
 public interface SimulatorConfig {
 

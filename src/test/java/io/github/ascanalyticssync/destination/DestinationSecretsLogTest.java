@@ -18,7 +18,7 @@ import org.jclouds.blobstore.options.ListContainerOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-import io.github.ascanalyticssync.sync.SyncRun;
+import io.github.ascanalyticssync.run.SyncRun;
 import io.github.ascanalyticssync.sync.TestFiles;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.github.ascanalyticssync.sync.SyncRun;
+import io.github.ascanalyticssync.run.SyncRun;
 import io.github.ascanalyticssync.sync.TestFiles;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;

@@ -26,6 +26,8 @@ import org.junit.jupiter.api.Test;
 
 import io.github.ascanalyticssync.destination.Layout;
 import io.github.ascanalyticssync.destination.Seeding;
+import io.github.ascanalyticssync.observe.RunTally;
+import io.github.ascanalyticssync.run.SyncRun;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 

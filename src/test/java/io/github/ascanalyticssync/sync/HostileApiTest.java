@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
 
 import io.github.ascanalyticssync.destination.Layout;
 import io.github.ascanalyticssync.ledger.StateStore;
+import io.github.ascanalyticssync.run.SyncRun;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;

@@ -11,6 +11,9 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import io.github.ascanalyticssync.config.KeySettings;
+import io.github.ascanalyticssync.config.SyncConfig;
+import io.github.ascanalyticssync.run.Cluster;
 import io.github.ascanalyticssync.token.InvalidCredentialsException;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.SmallRyeConfig;

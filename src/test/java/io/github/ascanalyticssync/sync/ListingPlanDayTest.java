@@ -20,7 +20,10 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.github.ascanalyticssync.observe.SyncStatus;
+import io.github.ascanalyticssync.run.SyncRun;
 import io.github.ascanalyticssync.simulator.SimulatorTestResource;
+import io.github.ascanalyticssync.walk.ListingPlan;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 

@@ -24,7 +24,9 @@ import org.junit.jupiter.api.Test;
 
 import io.github.ascanalyticssync.api.ApiKeys;
 import io.github.ascanalyticssync.api.RateBudget;
+import io.github.ascanalyticssync.config.KeySettings;
 import io.github.ascanalyticssync.ledger.StateStore;
+import io.github.ascanalyticssync.run.SyncRun;
 import io.github.ascanalyticssync.simulator.SimulatorTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;

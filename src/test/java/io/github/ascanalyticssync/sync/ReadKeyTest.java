@@ -15,6 +15,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
+import io.github.ascanalyticssync.run.SyncRun;
+
 /** A Sales and Reports key reads everything, and gets a clear message where only an Admin key can help. */
 @QuarkusTest
 @TestProfile(ReadKeyTest.SalesKey.class)

@@ -19,6 +19,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
+import io.github.ascanalyticssync.run.SyncRun;
+
 /** Read-only mode never creates or deletes a request, and says plainly which app has none. */
 @QuarkusTest
 @TestProfile(ReadOnlyTest.ReadOnly.class)

@@ -24,6 +24,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 
+import io.github.ascanalyticssync.run.SyncRun;
+import io.github.ascanalyticssync.walk.RequestLifecycle;
+
 /**
  * Each app's ONGOING request is reused when active, created when missing, replaced when stopped for inactivity, and
  * settled on one when two syncs race to create it.

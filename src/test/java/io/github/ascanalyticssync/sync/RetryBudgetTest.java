@@ -19,6 +19,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
+import io.github.ascanalyticssync.run.SyncRun;
+
 /**
  * Every stage gets its full retry budget, whatever was retried before it in the same walk: Camel keeps its redelivery
  * counter in message headers, which survive a retry that succeeded and are copied into split exchanges. And the app

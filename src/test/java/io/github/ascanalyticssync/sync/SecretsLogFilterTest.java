@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
+import io.github.ascanalyticssync.config.SecretsLogFilter;
+import io.github.ascanalyticssync.observe.SyncHealth;
+
 /**
  * The patterns of the log filter, each on the kind of line it is there for, and lines without a secret left as they
  * are (the filter only runs a pattern where its literal part occurs). The configured secrets' values are covered by

@@ -48,7 +48,7 @@ class StartupErrorsIT {
         assertTrue(result.output().lines().anyMatch(l -> l.contains(" ERROR ") && l.contains(") asc.simulator.enabled=true starts")
                 && l.contains("(and asc.sync.download.simulator-storage-url=http://127.0.0.1:")
                 && l.endsWith(") to sync against it, or asc.sync.enabled=false to run it alone")), result.output());
-        assertFalse(result.output().contains("ConfigurationException") || result.output().contains("at io.github.ascanalyticssync.sync.SyncStartup"),
+        assertFalse(result.output().contains("ConfigurationException") || result.output().contains("at io.github.ascanalyticssync.run.SyncStartup"),
                 "no stack trace of the check:\n" + result.output());
         assertFalse(result.output().contains("App Store Connect simulator: API at"), "the check comes before the simulator starts");
     }

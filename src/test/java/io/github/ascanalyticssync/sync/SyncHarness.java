@@ -21,6 +21,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 
 import io.github.ascanalyticssync.destination.Layout;
 import io.github.ascanalyticssync.ledger.StateStore;
+import io.github.ascanalyticssync.run.SyncRun;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 

@@ -6,6 +6,8 @@ import java.util.Map;
 
 import io.restassured.path.json.JsonPath;
 
+import io.github.ascanalyticssync.run.SyncRun;
+
 /** The sync test harness for tests in other packages. */
 public final class SyncTestAccess {
 
