@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +30,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.github.ascanalyticssync.AppProcess;
+import io.github.ascanalyticssync.docs.Pages.Block;
+import io.github.ascanalyticssync.sync.TestFiles;
 
 /**
  * The documentation is executable: every fenced shell block ({@code bash}, {@code sh}, {@code shell}) of README.md,
@@ -52,18 +53,23 @@ import io.github.ascanalyticssync.AppProcess;
  * <li>Placeholders and fixed ports are replaced by {@link Run#substitutions} (placeholder text to test value): the
  * example issuer id by the simulator's, the documented ports (8091, 9000, 2222, ...) by free ones. Blocks of the dev
  * profile, which start a simulator of their own, get free ports through {@code ASC_SIMULATOR_API_PORT} and
- * {@code ASC_SIMULATOR_STORAGE_PORT}; every block gets a free {@code QUARKUS_HTTP_PORT}.</li>
+ * {@code ASC_SIMULATOR_STORAGE_PORT} (free ones found beforehand: the dev profile's sync goes to the port configured,
+ * so it cannot be 0); every block gets {@code QUARKUS_HTTP_PORT=0}, any free port, since none reads it.</li>
  * <li>{@code mvn ... package} does nothing: a {@code mvn} first on the block's PATH answers it, since the scratch copy
  * already holds the packaged application (this test runs after {@code package}); any other {@code mvn} command (the
  * S3Proxy download) goes to the real Maven.</li>
  * </ul>
  * A block that runs until stopped (a service, a server) is run until it printed the line its text promises, then
  * stopped ({@link Mode#UNTIL}), or, for a server the next block uses, kept running until the blocks of its
- * {@link Run#group} are done ({@link Mode#BACKGROUND}).
+ * {@link Run#group} are done ({@link Mode#BACKGROUND}). A block that runs to its end must exit 0, and so must the
+ * commands it assumes ran {@link Run#before} it.
+ * <p>
+ * What a group's blocks need beyond the JDK and Maven ({@link #NEEDS}: OpenSSH's {@code sshd}) is installed by a
+ * script of {@code .ci/}: {@code .ci/run} calls it first, and the test calls it when what it installs is missing.
  */
 class DocumentationBlocksIT {
 
-    private static final String DEMO_ISSUER = "69a6de70-03db-47e3-e053-5b8c7c11a4d1";
+    private static final String DEMO_ISSUER = AppProcess.DEMO_ISSUER;
     private static final Path DEMO_KEY = Path.of("src/main/resources/simulator/demo/AuthKey_DEMOKEY001.p8");
     private static final String DEMO_PUBLIC_KEY = "classpath:simulator/demo/AuthKey_DEMOKEY001.pub.pem";
     /** The documentation's example key ids, whose .p8 files the blocks name under $HOME/keys. */
@@ -92,15 +98,11 @@ class DocumentationBlocksIT {
      * What a run block promises. {@code before}: shell commands the test runs first in the same scratch copy (a state
      * the text assumes); {@code check}: a further assertion on the scratch copy and the output.
      */
-    record Run(Mode mode, Env env, int exitCode, List<String> lines, List<String> files, Map<String, String> substitutions,
-            String group, String before, BiConsumer<Path, String> check) {
-
-        Run exit(int code) {
-            return new Run(mode, env, code, lines, files, substitutions, group, before, check);
-        }
+    record Run(Mode mode, Env env, List<String> lines, List<String> files, Map<String, String> substitutions, String group, String before,
+            BiConsumer<Path, String> check) {
 
         Run files(String... globs) {
-            return new Run(mode, env, exitCode, lines, List.of(globs), substitutions, group, before, check);
+            return new Run(mode, env, lines, List.of(globs), substitutions, group, before, check);
         }
 
         Run substitute(String... pairs) {
@@ -108,24 +110,24 @@ class DocumentationBlocksIT {
             for (int i = 0; i < pairs.length; i += 2) {
                 map.put(pairs[i], pairs[i + 1]);
             }
-            return new Run(mode, env, exitCode, lines, files, map, group, before, check);
+            return new Run(mode, env, lines, files, map, group, before, check);
         }
 
         Run group(String name) {
-            return new Run(mode, env, exitCode, lines, files, substitutions, name, before, check);
+            return new Run(mode, env, lines, files, substitutions, name, before, check);
         }
 
         Run before(String commands) {
-            return new Run(mode, env, exitCode, lines, files, substitutions, group, commands, check);
+            return new Run(mode, env, lines, files, substitutions, group, commands, check);
         }
 
         Run check(BiConsumer<Path, String> assertion) {
-            return new Run(mode, env, exitCode, lines, files, substitutions, group, before, assertion);
+            return new Run(mode, env, lines, files, substitutions, group, before, assertion);
         }
     }
 
     static Run run(Mode mode, Env env, String... lines) {
-        return new Run(mode, env, 0, List.of(lines), List.of(), Map.of(), null, null, null);
+        return new Run(mode, env, List.of(lines), List.of(), Map.of(), null, null, null);
     }
 
     /** The one-shot sync a block's text assumes has run before it (state and data/reports filled). */
@@ -135,19 +137,8 @@ class DocumentationBlocksIT {
      * A second folder destination named archive (docs/operations.md, step 1 of adding a destination): a route file in
      * the folder asc.routes.dir names, set in config/application.properties as the user's earlier step left it.
      */
-    private static final String ARCHIVE_DESTINATION = """
-            mkdir -p config && echo 'asc.routes.dir=routes' >> config/application.properties
-            cat > routes/archive.yaml <<'EOF'
-            - templatedRoute:
-                routeTemplateRef: destination
-                routeId: deliver-archive
-                parameters:
-                  - name: name
-                    value: archive
-                  - name: sink
-                    value: "kamelet:asc-folder-sink/archive?path=archive"
-            EOF
-            """;
+    private static final String ARCHIVE_DESTINATION = "mkdir -p config && echo 'asc.routes.dir=routes' >> config/application.properties\n"
+            + "cat > routes/archive.yaml <<'EOF'\n" + TestFiles.destinationRoute("archive", "kamelet:asc-folder-sink/archive?path=archive") + "EOF\n";
 
     /** Every block that runs here, by name (page#heading[n]), in the order they run, with its promise. */
     static final Map<String, Run> RUN = new LinkedHashMap<>();
@@ -218,6 +209,13 @@ class DocumentationBlocksIT {
             Map.entry("docs/kubernetes.md#camel-k[1]", "needs kubectl and a cluster with the Camel K operator"),
             Map.entry("docs/kubernetes.md#container-images[1]", "needs a container engine (docker build)"));
 
+    /** What a group's blocks need on the machine beyond the JDK and Maven, and the script of .ci/ that provides it. */
+    record Needs(List<Path> paths, String script) {
+    }
+
+    /** By group: the local SFTP server's sshd (docs/destinations.md). */
+    static final Map<String, Needs> NEEDS = Map.of("sftp", new Needs(List.of(Path.of("/usr/sbin/sshd")), ".ci/sshd.sh"));
+
     private static Path work;
     private static Path bin;
     private static AppProcess.Running simulator;
@@ -226,7 +224,7 @@ class DocumentationBlocksIT {
     @BeforeAll
     static void startSimulator() throws Exception {
         work = Path.of("target/docs-blocks").toAbsolutePath();
-        deleteTree(work);
+        TestFiles.deleteTree(work);
         Files.createDirectories(work);
         Map<String, String> settings = new HashMap<>(Map.of("asc.simulator.enabled", "true", "asc.sync.enabled", "false",
                 "asc.simulator.api-port", "0", "asc.simulator.storage-port", "0", "quarkus.http.port", "0",
@@ -259,13 +257,10 @@ class DocumentationBlocksIT {
                 exec %s "$@"
                 """.formatted(realMvn));
         Files.setPosixFilePermissions(mvn, PosixFilePermissions.fromString("rwxr-xr-x"));
-
-        // the local SFTP server of docs/destinations.md: Debian's openssh-server, as .ci/postgres.sh installs PostgreSQL
-        if (Files.notExists(Path.of("/usr/sbin/sshd"))) {
-            exec("apt-get install -y openssh-server");
-        }
         if ("root".equals(System.getProperty("user.name"))) {
-            Files.createDirectories(Path.of("/run/sshd")); // sshd's privilege-separation folder, as the docs say
+            // sshd's privilege-separation folder, as the docs say (mkdir -p /run/sshd); /run may have been emptied
+            // since .ci/sshd.sh made it
+            Files.createDirectories(Path.of("/run/sshd"));
         }
     }
 
@@ -278,7 +273,7 @@ class DocumentationBlocksIT {
 
     @Test
     void everyShellBlockIsRunOrListed() {
-        List<Block> blocks = blocks();
+        List<Block> blocks = Pages.blocks();
         TreeSet<String> unknown = new TreeSet<>();
         for (Block block : blocks) {
             if (!RUN.containsKey(block.name()) && !NOT_RUN.containsKey(block.name())) {
@@ -296,7 +291,7 @@ class DocumentationBlocksIT {
     @Test
     void everyRunBlockKeepsItsPromise() throws Exception {
         Map<String, Block> byName = new LinkedHashMap<>();
-        blocks().forEach(b -> byName.put(b.name(), b));
+        Pages.blocks().forEach(b -> byName.put(b.name(), b));
         List<String> failures = new ArrayList<>();
         Map<String, Path> groups = new HashMap<>();
         List<Process> background = new ArrayList<>();
@@ -333,6 +328,14 @@ class DocumentationBlocksIT {
 
     /** Runs one block; returns its process when it is to keep running in the background. */
     private static Process runBlock(int n, Block block, Run run, Path dir) throws Exception {
+        Needs needs = run.group() == null ? null : NEEDS.get(run.group());
+        if (needs != null && needs.paths().stream().anyMatch(Files::notExists)) {
+            // as the PostgreSQL tests run .ci/postgres.sh: the README's test command alone sets up what it needs
+            Process script = new ProcessBuilder("bash", needs.script()).inheritIO().start();
+            assertTrue(script.waitFor(600, java.util.concurrent.TimeUnit.SECONDS) && script.exitValue() == 0, needs.script() + " failed");
+            List<Path> missing = needs.paths().stream().filter(Files::notExists).toList();
+            assertTrue(missing.isEmpty(), "the blocks of group " + run.group() + " need " + missing + ", still missing after " + needs.script());
+        }
         Map<String, String> values = new HashMap<>(VALUES);
         values.put("port.s3", String.valueOf(VALUES.computeIfAbsent("port.s3", k -> String.valueOf(freePort()))));
         values.put("port.sftp", String.valueOf(VALUES.computeIfAbsent("port.sftp", k -> String.valueOf(freePort()))));
@@ -348,10 +351,14 @@ class DocumentationBlocksIT {
         if (run.before() != null) {
             Path before = dir.resolve("before-" + n + ".sh");
             Files.writeString(before, run.before());
-            Process p = start(before, dir, env, dir.resolve("before-" + n + ".log"));
+            Path beforeLog = dir.resolve("before-" + n + ".log");
+            Process p = start(before, dir, env, beforeLog);
+            String beforeContext = "\n--- before the block (in " + dir + ") ---\n" + run.before() + "--- its output ---\n";
             if (!p.waitFor(180, TimeUnit.SECONDS)) {
                 stop(p);
+                throw new AssertionError("what runs before the block did not end within 180 s" + beforeContext + tail(beforeLog));
             }
+            assertEquals(0, p.exitValue(), "exit code of what runs before the block" + beforeContext + tail(beforeLog));
         }
         Path log = dir.resolve("block-" + n + ".log");
         Process process = start(script, dir, env, log);
@@ -362,7 +369,7 @@ class DocumentationBlocksIT {
                 throw new AssertionError("did not end within 300 s" + context + tail(log));
             }
             String out = Files.readString(log);
-            assertEquals(run.exitCode(), process.exitValue(), "exit code" + context + tail(log));
+            assertEquals(0, process.exitValue(), "exit code" + context + tail(log));
             assertPromise(run, dir, out, context + tail(log));
             return null;
         }
@@ -416,8 +423,9 @@ class DocumentationBlocksIT {
         }
         env.put("HOME", home.toString());
         env.put("PATH", bin + ":" + System.getenv("PATH"));
-        env.put("QUARKUS_HTTP_PORT", String.valueOf(freePort()));
-        // the dev profile's own simulator, off the documented fixed ports
+        env.put("QUARKUS_HTTP_PORT", "0"); // no block reads it; a block that names the HTTP port gets it by substitution
+        // the dev profile's own simulator, off the documented fixed ports: free ones found now, not 0, since the dev
+        // profile's sync goes to the port configured (%dev.asc.api.base-url=http://127.0.0.1:${asc.simulator.api-port})
         env.put("ASC_SIMULATOR_API_PORT", String.valueOf(freePort()));
         env.put("ASC_SIMULATOR_STORAGE_PORT", String.valueOf(freePort()));
         if (kind != Env.OWN) {
@@ -456,17 +464,7 @@ class DocumentationBlocksIT {
                     }
                 }
             }
-            Path routes = Path.of("routes").toAbsolutePath();
-            try (Stream<Path> files = Files.walk(routes)) {
-                for (Path source : (Iterable<Path>) files::iterator) {
-                    Path target = dir.resolve("routes").resolve(routes.relativize(source).toString());
-                    if (Files.isDirectory(source)) {
-                        Files.createDirectories(target);
-                    } else {
-                        Files.copy(source, target);
-                    }
-                }
-            }
+            TestFiles.copyTree(Path.of("routes").toAbsolutePath(), dir.resolve("routes"));
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -475,52 +473,6 @@ class DocumentationBlocksIT {
 
     private static Path scratch(int n) {
         return scratch(n, new String[0]);
-    }
-
-    record Block(String name, String text) {
-    }
-
-    /** Every fenced shell block of the documentation, named page#heading-anchor[index under that heading]. */
-    static List<Block> blocks() {
-        List<Path> pages = new ArrayList<>(List.of(Path.of("README.md"), Path.of("k8s/README.md")));
-        try (Stream<Path> docs = Files.list(Path.of("docs"))) {
-            docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        List<Block> blocks = new ArrayList<>();
-        for (Path page : pages) {
-            List<String> lines;
-            try {
-                lines = Files.readAllLines(page);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            String anchor = "";
-            Map<String, Integer> counts = new HashMap<>();
-            for (int i = 0; i < lines.size(); i++) {
-                String line = lines.get(i);
-                if (line.startsWith("```")) {
-                    String info = line.substring(3).trim();
-                    StringBuilder text = new StringBuilder();
-                    for (i++; i < lines.size() && !lines.get(i).startsWith("```"); i++) {
-                        text.append(lines.get(i)).append('\n');
-                    }
-                    if (info.equals("bash") || info.equals("sh") || info.equals("shell")) {
-                        int index = counts.merge(anchor, 1, Integer::sum);
-                        blocks.add(new Block(page.toString().replace('\\', '/') + "#" + anchor + "[" + index + "]", text.toString()));
-                    }
-                } else if (line.matches("#{1,6} .*")) {
-                    anchor = anchor(line.replaceFirst("#+ ", ""));
-                }
-            }
-        }
-        return blocks;
-    }
-
-    /** GitHub's anchor of a heading: lower case, punctuation other than - and _ removed, spaces to dashes. */
-    static String anchor(String heading) {
-        return heading.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-');
     }
 
     private static boolean exists(Path dir, String glob) throws IOException {
@@ -579,18 +531,5 @@ class DocumentationBlocksIT {
             stop(p);
         }
         processes.clear();
-    }
-
-    private static void exec(String command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("sh", "-c", command).inheritIO().start();
-        assertEquals(0, p.waitFor(), command);
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
     }
 }
