@@ -113,7 +113,7 @@ final class ApiGate {
         ctx.response().setStatusCode(status);
         // the simulated clock's time (the real time unless it was set), as Apple's servers announce theirs; or the
         // wall clock (asc.simulator.data.date-header=real)
-        Instant date = config.data().dateHeader() == SimulatorConfig.Data.DateHeader.REAL ? Instant.now() : clock.now();
+        Instant date = config.data().dateHeader() == SimulatorData.DateHeader.REAL ? Instant.now() : clock.now();
         ctx.response().putHeader("Date", IMF_FIXDATE.format(date));
         if (body == null) {
             ctx.response().end();

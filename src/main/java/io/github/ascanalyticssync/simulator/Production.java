@@ -85,7 +85,7 @@ final class Production {
     }
 
     List<Segment> segments(Instance instance) {
-        SimulatorConfig.Data data = config.data();
+        SimulatorData data = config.data();
         List<Segment> out = new ArrayList<>();
         if (Ids.fraction(seed, "empty", instance.id()) < data.emptyInstanceRatio()) {
             return out;
