@@ -27,7 +27,7 @@ public class FaultPlan {
         public Rule() {
         }
 
-        Rule(SimulatorConfig.Fault f) {
+        Rule(SimulatorFaults.Fault f) {
             this.probability = f.probability();
             this.every = f.every();
             this.limit = f.limit();
@@ -69,7 +69,7 @@ public class FaultPlan {
         public long bandwidthBytesPerSecond;
     }
 
-    private final SimulatorConfig.Faults configured;
+    private final SimulatorFaults configured;
     private volatile Settings settings;
     private volatile Random random;
 

@@ -1,19 +1,14 @@
 package io.github.ascanalyticssync.simulator;
 
-import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
 import io.github.ascanalyticssync.simulator.Model.Segment;
 import io.github.ascanalyticssync.simulator.SegmentFiles.FileMeta;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -147,107 +142,5 @@ public class StorageRoutes {
                 + "</Message><RequestId>" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toUpperCase()
                 + "</RequestId><ServerTime>" + Instant.now() + "</ServerTime></Error>";
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/xml").end(xml);
-    }
-
-    /** A blocking OutputStream over a Vert.x response that waits while the write queue is full (back-pressure). */
-    static final class ResponseStream extends OutputStream {
-        private final HttpServerResponse response;
-        private volatile boolean closed;
-
-        ResponseStream(HttpServerResponse response) {
-            this.response = response;
-            response.closeHandler(v -> closed = true);
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] { (byte) b }, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            while (response.writeQueueFull()) {
-                if (closed) {
-                    throw new IOException("client closed the connection");
-                }
-                CountDownLatch drained = new CountDownLatch(1);
-                response.drainHandler(v -> drained.countDown());
-                if (!response.writeQueueFull()) {
-                    break;
-                }
-                try {
-                    drained.await(100, TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new InterruptedIOException();
-                }
-            }
-            if (closed) {
-                throw new IOException("client closed the connection");
-            }
-            response.write(Buffer.buffer().appendBytes(b, off, len));
-        }
-    }
-
-    /** Applies download faults: stops at a byte offset, flips one byte, or caps the bandwidth. */
-    static final class FaultyStream extends FilterOutputStream {
-        static final class Cut extends IOException {
-            Cut() {
-                super("cut by an injected fault", null);
-            }
-        }
-
-        private final long cutAt;
-        private final long corruptAt;
-        private final long bytesPerSecond;
-        private final long started = System.nanoTime();
-        private long written;
-
-        FaultyStream(OutputStream out, long cutAt, long corruptAt, long bytesPerSecond) {
-            super(out);
-            this.cutAt = cutAt;
-            this.corruptAt = corruptAt;
-            this.bytesPerSecond = bytesPerSecond;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] { (byte) b }, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            if (cutAt >= 0 && written + len > cutAt) {
-                int keep = (int) (cutAt - written);
-                if (keep > 0) {
-                    out.write(b, off, keep);
-                }
-                out.flush();
-                throw new Cut();
-            }
-            if (corruptAt >= 0 && written <= corruptAt && corruptAt < written + len) {
-                b = b.clone();
-                b[off + (int) (corruptAt - written)] ^= (byte) 0xFF;
-            }
-            out.write(b, off, len);
-            written += len;
-            throttle();
-        }
-
-        private void throttle() throws IOException {
-            if (bytesPerSecond <= 0) {
-                return;
-            }
-            long due = started + written * 1_000_000_000L / bytesPerSecond;
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                try {
-                    TimeUnit.NANOSECONDS.sleep(wait);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new InterruptedIOException();
-                }
-            }
-        }
     }
 }

@@ -2,7 +2,6 @@ package io.github.ascanalyticssync.simulator;
 
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -10,16 +9,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.ascanalyticssync.simulator.Model.AccessType;
 import io.github.ascanalyticssync.simulator.Model.App;
-import io.github.ascanalyticssync.simulator.Model.Granularity;
 import io.github.ascanalyticssync.simulator.Model.Instance;
 import io.github.ascanalyticssync.simulator.Model.Report;
 import io.github.ascanalyticssync.simulator.Model.ReportRequest;
 import io.github.ascanalyticssync.simulator.Model.Segment;
-import io.github.ascanalyticssync.simulator.ReportCatalogue.ReportType;
 
 /**
  * The simulated team: its apps, their report requests and everything those requests generate. Requests are the
@@ -30,22 +26,22 @@ public class World {
 
     private final SimulatorConfig config;
     private final SimulatorClock clock;
-    private final ReportCatalogue catalogue;
     private final Schedule schedule;
+    private final RequestBook requests;
+    private final Production production;
     private final long seed;
 
     private List<App> apps;
     private Map<String, App> appsById;
-    private final Map<String, ReportRequest> requests = new LinkedHashMap<>();
-    private final AtomicLong created = new AtomicLong();
     private final Map<String, Instance> instancesById = new ConcurrentHashMap<>();
     private final Map<String, Segment> segmentsById = new ConcurrentHashMap<>();
 
     public World(SimulatorConfig config, SimulatorClock clock, ReportCatalogue catalogue) {
         this.config = config;
         this.clock = clock;
-        this.catalogue = catalogue;
         this.schedule = new Schedule(config);
+        this.requests = new RequestBook(config, clock);
+        this.production = new Production(config, clock, catalogue, schedule);
         this.seed = config.data().seed();
         reset();
     }
@@ -68,18 +64,9 @@ public class World {
         apps = List.copyOf(list);
         appsById = new LinkedHashMap<>();
         apps.forEach(a -> appsById.put(a.id(), a));
-        requests.clear();
         instancesById.clear();
         segmentsById.clear();
-        created.set(0);
-        int age = config.data().seedOngoingAgeDays();
-        if (age >= 0) {
-            LocalDate today = clock.today();
-            for (App app : apps) {
-                ReportRequest r = newRequest(app.id(), AccessType.ONGOING, today.minusDays(age));
-                r.lastReadOn = today;
-            }
-        }
+        requests.reset(apps.stream().map(App::id).toList());
     }
 
     public List<App> apps() {
@@ -92,29 +79,16 @@ public class World {
 
     /** The app's live (not deleted) requests, stopped ones included, oldest first. */
     public synchronized List<ReportRequest> requestsOf(String appId) {
-        List<ReportRequest> out = new ArrayList<>();
-        for (ReportRequest r : requests.values()) {
-            if (r.appId.equals(appId) && r.deletedOn == null) {
-                refresh(r);
-                out.add(r);
-            }
-        }
-        return out;
+        return requests.of(appId);
     }
 
     /** Every request ever created, deleted ones included (introspection). */
     public synchronized List<ReportRequest> allRequests() {
-        requests.values().forEach(this::refresh);
-        return List.copyOf(requests.values());
+        return requests.all();
     }
 
     public synchronized Optional<ReportRequest> request(String id) {
-        ReportRequest r = requests.get(id);
-        if (r == null || r.deletedOn != null) {
-            return Optional.empty();
-        }
-        refresh(r);
-        return Optional.of(r);
+        return requests.get(id);
     }
 
     /** Why a create is refused, or empty when it may go ahead. */
@@ -123,79 +97,24 @@ public class World {
     }
 
     public synchronized Optional<Refusal> refusal(String appId, AccessType accessType) {
-        LocalDate today = clock.today();
-        for (ReportRequest r : requests.values()) {
-            if (!r.appId.equals(appId) || r.accessType != accessType) {
-                continue;
-            }
-            if (r.deletedOn == null) {
-                return Optional.of(Refusal.SAME_ACCESS_TYPE_EXISTS);
-            }
-            if (accessType == AccessType.ONE_TIME_SNAPSHOT
-                    && r.createdOn.plusDays(config.lifecycle().snapshotCooldownDays()).isAfter(today)) {
-                return Optional.of(Refusal.SNAPSHOT_TOO_RECENT);
-            }
-        }
-        return Optional.empty();
+        return requests.refusal(appId, accessType);
     }
 
     public synchronized ReportRequest create(String appId, AccessType accessType) {
-        if (refusal(appId, accessType).isPresent()) {
-            throw new IllegalStateException("create refused for app " + appId);
-        }
-        return newRequest(appId, accessType, clock.today());
+        return requests.create(appId, accessType);
     }
 
     public synchronized boolean delete(String id) {
-        ReportRequest r = requests.get(id);
-        if (r == null || r.deletedOn != null) {
-            return false;
-        }
-        synchronized (r) {
-            r.deletedOn = clock.today();
-        }
-        return true;
-    }
-
-    private ReportRequest newRequest(String appId, AccessType accessType, LocalDate createdOn) {
-        String id = Ids.uuid(seed, "request", appId, accessType, created.incrementAndGet());
-        SimulatorConfig.Lifecycle l = config.lifecycle();
-        int spread = Math.max(0, l.firstInstanceMaxDays() - l.firstInstanceMinDays()) + 1;
-        long delay = l.firstInstanceMinDays() + Long.remainderUnsigned(Ids.number(seed, "delay", id), spread);
-        ReportRequest r = new ReportRequest(id, appId, accessType, createdOn, createdOn.plusDays(delay));
-        requests.put(id, r);
-        return r;
-    }
-
-    /** Sets {@code stoppedDueToInactivity} once the request went unread for longer than the configured period. */
-    private void refresh(ReportRequest r) {
-        synchronized (r) {
-            LocalDate stopsOn = r.lastReadOn.plusDays(config.lifecycle().inactivityDays() + 1L);
-            if (r.stoppedOn == null && r.accessType == AccessType.ONGOING && !clock.today().isBefore(stopsOn)) {
-                r.stoppedOn = stopsOn;
-            }
-        }
+        return requests.delete(id);
     }
 
     /** Records a read of the request's data (reports, instances, segments), which keeps it from stopping. */
     public void markRead(ReportRequest r) {
-        refresh(r);
-        synchronized (r) {
-            LocalDate today = clock.today();
-            if (r.stoppedOn == null && today.isAfter(r.lastReadOn)) {
-                r.lastReadOn = today;
-            }
-        }
+        requests.markRead(r);
     }
 
     public List<Report> reports(ReportRequest request) {
-        List<ReportType> types = catalogue.all();
-        int n = config.data().reports().orElse(types.size());
-        List<Report> out = new ArrayList<>();
-        for (ReportType t : types.subList(0, Math.min(n, types.size()))) {
-            out.add(new Report(request, t));
-        }
-        return out;
+        return production.reports(request);
     }
 
     /** Resolves {@code r<N>-<requestId>}. */
@@ -211,42 +130,8 @@ public class World {
 
     /** The instances of a report visible now: produced, within the report's history, published and not yet expired. */
     public List<Instance> instances(Report report) {
-        ReportRequest q = report.request();
-        Instant now = clock.now();
-        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-        int retention = config.lifecycle().retentionDays();
-        List<Instance> out = new ArrayList<>();
-        LocalDate from;
-        LocalDate to;
-        if (q.accessType == AccessType.ONGOING) {
-            from = max(q.firstInstanceOn, today.minusDays(retention - 1L));
-            to = today;
-            LocalDate stoppedOn = q.stoppedOn();
-            if (stoppedOn != null && !stoppedOn.isAfter(to)) {
-                to = stoppedOn.minusDays(1);
-            }
-        } else {
-            if (today.isBefore(q.firstInstanceOn) || today.isAfter(q.firstInstanceOn.plusDays(retention - 1L))) {
-                return out;
-            }
-            from = schedule.historyStart(report.type());
-            to = q.createdOn;
-        }
-        List<LocalDate> skipped = q.accessType == AccessType.ONGOING ? config.data().skippedDates().orElse(List.of()) : List.of();
-        for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
-            if (skipped.contains(d)) {
-                continue;
-            }
-            for (Granularity g : report.type().granularities()) {
-                if (Schedule.produces(g, d) && schedule.withinHistory(report, g, d)) {
-                    Instance instance = new Instance(Ids.uuid(seed, "instance", report.id(), g, d), report, g, d);
-                    if (!schedule.publishedAt(instance).isAfter(now)) {
-                        instancesById.put(instance.id(), instance);
-                        out.add(instance);
-                    }
-                }
-            }
-        }
+        List<Instance> out = production.instances(report);
+        out.forEach(i -> instancesById.put(i.id(), i));
         return out;
     }
 
@@ -284,26 +169,8 @@ public class World {
     }
 
     public List<Segment> segments(Instance instance) {
-        SimulatorConfig.Data data = config.data();
-        List<Segment> out = new ArrayList<>();
-        if (Ids.fraction(seed, "empty", instance.id()) < data.emptyInstanceRatio()) {
-            return out;
-        }
-        int count = 1 + (int) Long.remainderUnsigned(Ids.number(seed, "segments", instance.id()), Math.max(1, data.maxSegmentsPerInstance()));
-        ReportType type = instance.report().type();
-        Long override = data.reportRows().getOrDefault(type.code(), data.reportRows().get(type.name()));
-        for (int index = 0; index < count; index++) {
-            long rows;
-            if (override != null) {
-                rows = override;
-            } else {
-                double f = Ids.fraction(seed, "rows", instance.id(), index);
-                rows = f < 0.05 ? 0 : Math.round(data.rowsPerSegment() * (0.5 + f));
-            }
-            Segment s = new Segment(Ids.uuid(seed, "segment", instance.id(), index), instance, index, rows);
-            segmentsById.put(s.id(), s);
-            out.add(s);
-        }
+        List<Segment> out = production.segments(instance);
+        out.forEach(s -> segmentsById.put(s.id(), s));
         return out;
     }
 
@@ -321,7 +188,7 @@ public class World {
     private void indexEverything() {
         Collection<ReportRequest> live;
         synchronized (this) {
-            live = requests.values().stream().filter(r -> r.deletedOn == null).toList();
+            live = requests.live();
         }
         for (ReportRequest r : live) {
             for (Report report : reports(r)) {
@@ -330,9 +197,5 @@ public class World {
                 }
             }
         }
-    }
-
-    private static LocalDate max(LocalDate a, LocalDate b) {
-        return a.isAfter(b) ? a : b;
     }
 }
