@@ -120,7 +120,7 @@ class ListingPlanTest {
     void aFloorProbeThatFindsTodaysInstanceLeavesTheLearnedHoursAlone() {
         // no calls to spare: the day's first listing is the floor probe at the latest hour (16), long after the window
         // opened (13); that it found the instance says nothing about an earlier hour, day after day
-        ListingPlan learned = seen("2026-03-06T23:30:00Z", null, "2026-03-05", "2026-03-06").withHours(14, 15, 16);
+        ListingPlan learned = seen("2026-03-06T23:30:00Z", "2026-03-05", "2026-03-06").withHours(14, 15, 16);
         assertTrue(learned.due(DAILY, at("2026-03-07T16:30:00Z"), 7, UNKNOWN, null), "the floor probe");
         ListingPlan probed = learned.after(at("2026-03-07T16:30:00Z"), Map.of("DAILY", Set.of(SAT)), false, 7);
         assertEquals(List.of(14, 15, 16), probed.hours(), "nothing learned");
