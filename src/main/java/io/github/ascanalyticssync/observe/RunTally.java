@@ -102,8 +102,8 @@ public class RunTally {
      * The counts of the sync: new, skipped and failed segments, instances completed and already complete, bytes
      * downloaded, and segments copied to destinations that lacked them.
      */
-    public long[] counts() {
-        return new long[] { newSegments.get(), skipped.get(), failed.get(), completed.get(), alreadyComplete.get(), bytes.get(), copied.get() };
+    public RunCounts counts() {
+        return new RunCounts(newSegments.get(), skipped.get(), failed.get(), completed.get(), alreadyComplete.get(), bytes.get(), copied.get());
     }
 
     public boolean appFailed(String appId) {

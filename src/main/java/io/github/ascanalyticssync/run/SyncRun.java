@@ -29,6 +29,7 @@ import io.github.ascanalyticssync.config.LocalDisk;
 import io.github.ascanalyticssync.config.SyncConfig;
 import io.github.ascanalyticssync.destination.Destinations;
 import io.github.ascanalyticssync.destination.Staging;
+import io.github.ascanalyticssync.observe.RunCounts;
 import io.github.ascanalyticssync.observe.RunTally;
 import io.github.ascanalyticssync.observe.SyncHealth;
 import io.github.ascanalyticssync.observe.SyncMetrics;
@@ -254,9 +255,10 @@ public class SyncRun implements CurrentRun {
                     calls.put(endpoint, delta);
                 }
             });
-            long[] n = tally.counts();
-            Summary s = new Summary(started, Duration.between(started, Instant.now()), n[0], n[1], n[2], n[3], n[4], n[5], tally.problems(),
-                    tally.warnings(), calls, apiStats.remaining(), apiStats.limit(), tally.lacking(), n[6]);
+            RunCounts n = tally.counts();
+            Summary s = new Summary(started, Duration.between(started, Instant.now()), n.newSegments(), n.skipped(), n.failed(), n.completed(),
+                    n.alreadyComplete(), n.bytes(), tally.problems(), tally.warnings(), calls, apiStats.remaining(), apiStats.limit(),
+                    tally.lacking(), n.copied());
             last = s;
             boolean saved = save(s);
             metrics.syncFinished(s.duration(), s.complete());
