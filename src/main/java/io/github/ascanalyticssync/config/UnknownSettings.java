@@ -36,34 +36,8 @@ import io.smallrye.config.EnvConfigSource;
  */
 public final class UnknownSettings {
 
-    /**
-     * Every mapping of {@code asc.*}: the sync's, and those another part of the application contributes in a
-     * {@value #CONTRIBUTED} resource ({@code <interface>=<prefix>} lines: the simulator's), loaded by name so that the
-     * sync imports nothing of the simulator.
-     */
-    private static final Map<Class<?>, String> MAPPINGS = mappings();
-
-    static final String CONTRIBUTED = "META-INF/asc-config-mappings.properties";
-
-    private static Map<Class<?>, String> mappings() {
-        Map<Class<?>, String> mappings = new java.util.LinkedHashMap<>();
-        mappings.put(SyncConfig.class, "asc");
-        ClassLoader loader = UnknownSettings.class.getClassLoader();
-        try {
-            for (java.net.URL url : java.util.Collections.list(loader.getResources(CONTRIBUTED))) {
-                java.util.Properties contributed = new java.util.Properties();
-                try (java.io.InputStream in = url.openStream()) {
-                    contributed.load(in);
-                }
-                for (String type : new TreeSet<>(contributed.stringPropertyNames())) {
-                    mappings.put(Class.forName(type, false, loader), contributed.getProperty(type).trim());
-                }
-            }
-        } catch (java.io.IOException | ClassNotFoundException e) {
-            throw new IllegalStateException("The contributed config mappings (" + CONTRIBUTED + ") cannot be read", e);
-        }
-        return mappings;
-    }
+    /** Every mapping of {@code asc.*} ({@link AscMappings}). */
+    private static final Map<Class<?>, String> MAPPINGS = AscMappings.all();
 
     /** A destination's own settings: {@code asc.destinations.<name>.<setting>}, read by its route, not by a mapping. */
     private static final Pattern DESTINATION_KEY = Pattern.compile("asc\\.destinations\\.[^.]+\\.[^.].*");

@@ -81,7 +81,7 @@ public class Seeding {
         if (!Files.isDirectory(from)) {
             throw new IllegalArgumentException("asc.seed.from names " + from.toAbsolutePath() + ", which is not a folder");
         }
-        long[] counts = new long[3];
+        Tally counts = new Tally();
         List<Path> manifests;
         try (Stream<Path> walk = Files.walk(from)) {
             manifests = walk.filter(p -> p.getFileName().toString().equals(Layout.MANIFEST)).sorted().toList();
@@ -94,21 +94,28 @@ public class Seeding {
             }
             send(from, manifest, destination, instance, "manifest:" + instance.path("instanceId").asText(), "manifest", counts);
         }
-        Outcome outcome = new Outcome(counts[0], counts[1], counts[2]);
+        Outcome outcome = new Outcome(counts.delivered, counts.alreadyThere, counts.failed);
         LOG.infof("Seeded destination %s from %s: %d file(s) delivered, %d already there, %d failed", destination, from.toAbsolutePath(),
                 outcome.delivered(), outcome.alreadyThere(), outcome.failed());
         return outcome;
     }
 
-    private void send(Path root, Path file, String destination, JsonNode instance, String deliveryId, String kind, long[] counts)
+    /** The files of one seed, counted as it goes: delivered, already in the destination, not delivered. */
+    private static final class Tally {
+        long delivered;
+        long alreadyThere;
+        long failed;
+    }
+
+    private void send(Path root, Path file, String destination, JsonNode instance, String deliveryId, String kind, Tally counts)
             throws IOException {
         if (destinations.has(destination, deliveryId)) {
-            counts[1]++;
+            counts.alreadyThere++;
             return;
         }
         if (!Files.isRegularFile(file)) {
             LOG.warnf("Seeding %s: %s is missing from %s; it is not delivered", destination, file.getFileName(), root);
-            counts[2]++;
+            counts.failed++;
             return;
         }
         String md5 = md5(file);
@@ -127,7 +134,11 @@ public class Seeding {
             e.getMessage().setHeader("file", root.relativize(file).toString().replace('\\', '/'));
             Manifests.objectHeaders(e, "segment".equals(kind) ? "application/gzip" : "application/json", md5);
         });
-        counts[done.getException() == null && destinations.has(destination, deliveryId) ? 0 : 2]++;
+        if (done.getException() == null && destinations.has(destination, deliveryId)) {
+            counts.delivered++;
+        } else {
+            counts.failed++;
+        }
     }
 
     private static String md5(Path file) throws IOException {

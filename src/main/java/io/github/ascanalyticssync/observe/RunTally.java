@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -19,19 +19,17 @@ import org.jboss.logging.Logger;
 
 import io.github.ascanalyticssync.api.ApiKeys;
 import io.github.ascanalyticssync.api.ApiValues;
-import io.github.ascanalyticssync.api.AppStoreConnectException;
 import io.github.ascanalyticssync.api.JsonApi;
-import io.github.ascanalyticssync.config.KeySettings;
+import io.github.ascanalyticssync.api.RateBudget;
 import io.github.ascanalyticssync.config.LocalDisk;
-import io.github.ascanalyticssync.config.SyncConfig;
-import io.github.ascanalyticssync.destination.Destinations;
 import io.github.ascanalyticssync.destination.SegmentFetcher;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * What the sync in flight did, as it goes: counts per app (logged as progress every 10 seconds), what was not
  * delivered and why, per app, per report request and per destination, and the warnings. {@link SyncRun} starts and
- * closes it.
+ * closes it. The counts are kept by {@link RunCounters}, what is missing by {@link Undelivered}; what a failed listing
+ * or delivery means is told by {@link WalkFailures} and {@link DeliveryFailures}.
  */
 // the routes in routes/ call its methods by name, also in a native image
 @RegisterForReflection
@@ -49,65 +47,43 @@ public class RunTally {
     SyncMetrics metrics;
 
     @Inject
-    SyncHealth destinationHealth;
-
-    @Inject
-    Destinations destinations;
-
-    @Inject
     ApiKeys keys;
 
     @Inject
-    SyncConfig config;
+    WalkFailures walkFailures;
 
-    private final AtomicLong newSegments = new AtomicLong();
-    private final AtomicLong copied = new AtomicLong();
-    private final AtomicLong skipped = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
-    private final AtomicLong completed = new AtomicLong();
-    private final AtomicLong alreadyComplete = new AtomicLong();
-    private final AtomicLong bytes = new AtomicLong();
+    @Inject
+    DeliveryFailures deliveryFailures;
+
+    private final RunCounters counters = new RunCounters();
+    private final Undelivered undelivered = new Undelivered();
     private final SyncProgress progress = new SyncProgress();
     private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
     private final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
-    private final Set<String> failedApps = ConcurrentHashMap.newKeySet();
-    private final Set<String> failedRequests = ConcurrentHashMap.newKeySet();
-    private final Map<String, AtomicLong> deliveredByRequest = new ConcurrentHashMap<>();
-    private final Map<String, AtomicLong[]> lacking = new ConcurrentHashMap<>();
-    private final Map<String, String> lastErrors = new ConcurrentHashMap<>();
     private final Set<String> listedInstances = ConcurrentHashMap.newKeySet();
     private volatile boolean walkFailed;
-
-    /** The first call for an app: its report requests. */
-    private static final String APP_REQUESTS = "GET /v1/apps/{id}/analyticsReportRequests";
 
     public void reset() {
         progress.reset();
         problems.clear();
         warnings.clear();
-        failedApps.clear();
-        failedRequests.clear();
-        deliveredByRequest.clear();
-        lacking.clear();
-        lastErrors.clear();
+        undelivered.clear();
         listedInstances.clear();
         walkFailed = false;
         LocalDisk.syncStarted();
-        for (AtomicLong c : List.of(newSegments, skipped, failed, completed, alreadyComplete, bytes, copied)) {
-            c.set(0);
-        }
+        counters.reset();
     }
 
     /**
      * The counts of the sync: new, skipped and failed segments, instances completed and already complete, bytes
      * downloaded, and segments copied to destinations that lacked them.
      */
-    public long[] counts() {
-        return new long[] { newSegments.get(), skipped.get(), failed.get(), completed.get(), alreadyComplete.get(), bytes.get(), copied.get() };
+    public RunCounts counts() {
+        return counters.counts();
     }
 
     public boolean appFailed(String appId) {
-        return failedApps.contains(appId);
+        return undelivered.appFailed(appId);
     }
 
     public List<String> problems() {
@@ -124,9 +100,7 @@ public class RunTally {
 
     /** Per destination, what it still lacks after this sync. */
     public Map<String, Lacking> lacking() {
-        Map<String, Lacking> out = new TreeMap<>();
-        lacking.forEach((d, n) -> out.put(d, new Lacking(n[0].get(), n[1].get(), lastErrors.get(d))));
-        return out;
+        return undelivered.lacking();
     }
 
     private SyncProgress.App app(String appId) {
@@ -167,11 +141,11 @@ public class RunTally {
     }
 
     public void instanceAlreadyComplete() {
-        alreadyComplete.incrementAndGet();
+        counters.alreadyComplete.incrementAndGet();
     }
 
     public void instanceCompleted(String appId) {
-        completed.incrementAndGet();
+        counters.completed.incrementAndGet();
         app(appId).instancesDone.incrementAndGet();
     }
 
@@ -184,23 +158,20 @@ public class RunTally {
     }
 
     public void downloaded(String appId, long size) {
-        bytes.addAndGet(size);
+        counters.bytes.addAndGet(size);
         app(appId).bytes.addAndGet(size);
         metrics.downloaded(size);
     }
 
     public void segmentSkipped(String appId) {
-        skipped.incrementAndGet();
+        counters.skipped.incrementAndGet();
         app(appId).segmentsDone.incrementAndGet();
     }
 
     public void segmentDelivered(Exchange exchange) {
-        newSegments.incrementAndGet();
+        counters.newSegments.incrementAndGet();
         app(exchange.getVariable("appId", String.class)).segmentsDone.incrementAndGet();
-        String request = exchange.getVariable("requestId", String.class);
-        if (request != null) {
-            deliveredByRequest.computeIfAbsent(request, r -> new AtomicLong()).incrementAndGet();
-        }
+        undelivered.delivered(exchange.getVariable("requestId", String.class));
     }
 
     /**
@@ -208,8 +179,7 @@ public class RunTally {
      * while the sync waits), with what it waits for.
      */
     public void progress() {
-        progress.log(() -> keys.budgets().stream().map(io.github.ascanalyticssync.api.RateBudget::waiting).filter(java.util.Objects::nonNull)
-                .collect(java.util.stream.Collectors.joining(" and ")));
+        progress.log(() -> keys.budgets().stream().map(RateBudget::waiting).filter(Objects::nonNull).collect(Collectors.joining(" and ")));
     }
 
     /** The sync is over: no more progress lines until the next. */
@@ -222,7 +192,7 @@ public class RunTally {
      * copy the local folder holds, or from the staged copy): not new.
      */
     public void segmentCopied(Exchange exchange) {
-        copied.incrementAndGet();
+        counters.copied.incrementAndGet();
         app(exchange.getVariable("appId", String.class)).segmentsDone.incrementAndGet();
     }
 
@@ -230,32 +200,28 @@ public class RunTally {
     public void notDelivered(Exchange exchange, List<String> destinations, boolean manifest) {
         failedRun(exchange);
         for (String d : destinations) {
-            lacking.computeIfAbsent(d, k -> new AtomicLong[] { new AtomicLong(), new AtomicLong() })[manifest ? 1 : 0].incrementAndGet();
+            undelivered.missing(d, manifest);
         }
     }
 
     /** Segments delivered from the request in this sync. */
     public long deliveredFrom(String requestId) {
-        AtomicLong n = deliveredByRequest.get(requestId);
-        return n == null ? 0 : n.get();
+        return undelivered.deliveredFrom(requestId);
     }
 
     /** Whether everything of the request this sync walked reached every destination. */
     public boolean complete(String requestId) {
-        return !failedRequests.contains(requestId);
+        return undelivered.complete(requestId);
     }
 
     private void failedRun(Exchange exchange) {
-        failedApps.add(String.valueOf(exchange.getVariable("appId")));
-        String request = exchange.getVariable("requestId", String.class);
-        if (request != null) {
-            failedRequests.add(request);
-        }
+        undelivered.app(String.valueOf(exchange.getVariable("appId")));
+        undelivered.request(exchange.getVariable("requestId", String.class));
     }
 
     public void problem(String appId, String problem) {
         problems.add(problem);
-        failedApps.add(appId);
+        undelivered.app(appId);
     }
 
     /**
@@ -266,7 +232,7 @@ public class RunTally {
         walkFailed = true;
         problems.add(problem);
         if (appId != null) {
-            failedApps.add(appId);
+            undelivered.app(appId);
         }
     }
 
@@ -293,7 +259,7 @@ public class RunTally {
     public void segmentFailed(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String id = exchange.getVariable("segmentId", String.class);
-        failed.incrementAndGet();
+        counters.failed.incrementAndGet();
         failedRun(exchange);
         metrics.segmentFailed();
         problems.add("segment " + id + " of app " + exchange.getVariable("appId") + ": " + (e == null ? "failed" : e.getMessage()));
@@ -302,42 +268,12 @@ public class RunTally {
 
     /** A listing call that failed every attempt: the part of the walk below it waits for the next sync. */
     public void walkFailed(Exchange exchange) {
-        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        Object where = exchange.getProperty(Exchange.FAILURE_ROUTE_ID);
-        Object appId = exchange.getVariable("appId");
-        String key = exchange.getVariable(ApiKeys.VARIABLE, String.class);
         walkFailed = true;
         failedRun(exchange);
-        String whose = (appId == null ? "" : " for app " + appId) + (key == null ? "" : keys.key(key).label());
-        if (e instanceof LocalDisk.WriteFailed || LocalDisk.isFull(e)) {
-            // this host's disk, not App Store Connect: said once per folder and sync, then only counted
-            String sentence = e instanceof LocalDisk.WriteFailed ? e.getMessage() : LocalDisk.full(config.state().dir(), "asc.state.dir");
-            if (LocalDisk.firstTime("asc.state.dir", sentence)) {
-                problems.add(sentence);
-                LOG.error(sentence);
-            } else {
-                LOG.debugf("%s%s: %s", where, whose, sentence);
-            }
-            return;
+        String problem = walkFailures.failed(exchange);
+        if (problem != null) {
+            problems.add(problem);
         }
-        if (key != null && e instanceof AppStoreConnectException refusal && (refusal instanceof AppStoreConnectException.NotAuthorized
-                || refusal.status() == 403 && refusal.endpoint() != null && refusal.endpoint().startsWith("GET "))) {
-            // the key itself is refused (revoked, or without access): its other apps are reported without calling in vain
-            keys.refuse(key, refusal.getMessage());
-        }
-        KeySettings.Key k = appId != null && e instanceof AppStoreConnectException missing && missing.status() == 404
-                && APP_REQUESTS.equals(missing.endpoint()) ? keys.of(exchange) : null;
-        if (k != null && k.appIds().contains(String.valueOf(appId))) {
-            // a configured app's first call: the app id itself is wrong, a mistake of the configuration that no retry mends
-            String sentence = "app " + appId + k.label() + " does not exist or this key cannot see it (App Store Connect answered 404 to"
-                    + " its report requests): check " + k.setting("app-ids") + (k.isDefault() ? " (ASC_APP_IDS)" : "")
-                    + "; an app id is the app's numeric Apple ID (App Store Connect, App Information), not its bundle id";
-            problems.add(sentence);
-            LOG.error(sentence);
-            return;
-        }
-        problems.add(where + whose + ": " + (e == null ? "failed" : e.getMessage()));
-        LOG.errorf("%s failed after its retries%s, left for the next sync: %s", where, whose, e == null ? "" : e.getMessage());
     }
 
     /**
@@ -350,7 +286,7 @@ public class RunTally {
         walkFailed = true;
         failedRun(exchange);
         if (exchange.getVariable("segmentId") != null || (e instanceof ApiValues.Refused r && "segment".equals(r.kind()))) {
-            failed.incrementAndGet();
+            counters.failed.incrementAndGet();
         }
         problems.add(why);
         LOG.error(why);
@@ -364,35 +300,7 @@ public class RunTally {
 
     /** A destination that failed every attempt: the others are not held up; this one gets it on the next sync. */
     public void deliveryFailed(Exchange exchange) {
-        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        String route = String.valueOf(exchange.getProperty(Exchange.FAILURE_ROUTE_ID));
-        String destination = exchange.getVariable("destination", route.startsWith("deliver-") ? route.substring("deliver-".length()) : route,
-                String.class);
-        String kind = exchange.getVariable("deliveryKind", String.class);
-        metrics.deliveryFailed(destination, kind);
-        destinations.failed(destination);
-        destinationHealth.failed(destination, e);
-        String error = destinationHealth.describe(e);
-        if (LocalDisk.isFull(e)) {
-            // the ledger (in asc.state.dir) or the destination's own folder: the message of the failure names the file
-            boolean ledger = String.valueOf(e).contains(config.state().dir().toAbsolutePath().toString())
-                    || (e.getCause() != null && String.valueOf(e.getCause()).contains(config.state().dir().toAbsolutePath().toString()));
-            String setting = ledger ? "asc.state.dir" : "local".equals(destination) ? "asc.destinations.local.path" : "its folder";
-            error = ledger || "local".equals(destination)
-                    ? "destination " + destination + ": " + LocalDisk.full(ledger ? config.state().dir() : config.destinations().local().path(), setting)
-                    : "destination " + destination + ": no space left on device in its folder (" + error + "); free space there; what it lacks"
-                            + " goes there on the next sync";
-            lastErrors.put(destination, error);
-            // the state folder is said once, whoever met it first (a download, the ledger of a delivery)
-            if (LocalDisk.firstTime(ledger ? "asc.state.dir" : "destination " + destination + " " + setting, error)) {
-                LOG.error(error);
-            } else {
-                LOG.debugf("Destination %s could not take %s %s: %s", destination, kind, exchange.getMessage().getHeader("file"), error);
-            }
-            return;
-        }
-        lastErrors.put(destination, error);
-        LOG.errorf("Destination %s could not take %s %s, left for the next sync: %s", destination, kind,
-                exchange.getMessage().getHeader("file"), error);
+        DeliveryFailures.Failed failed = deliveryFailures.failed(exchange);
+        undelivered.lastError(failed.destination(), failed.error());
     }
 }

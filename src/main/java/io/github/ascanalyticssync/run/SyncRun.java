@@ -2,7 +2,6 @@ package io.github.ascanalyticssync.run;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,10 +28,10 @@ import io.github.ascanalyticssync.config.LocalDisk;
 import io.github.ascanalyticssync.config.SyncConfig;
 import io.github.ascanalyticssync.destination.Destinations;
 import io.github.ascanalyticssync.destination.Staging;
+import io.github.ascanalyticssync.observe.RunCounts;
 import io.github.ascanalyticssync.observe.RunTally;
 import io.github.ascanalyticssync.observe.SyncHealth;
 import io.github.ascanalyticssync.observe.SyncMetrics;
-import io.github.ascanalyticssync.observe.SyncProgress;
 import io.github.ascanalyticssync.observe.SyncStatus;
 import io.github.ascanalyticssync.observe.SyncSummary;
 import io.github.ascanalyticssync.walk.CurrentRun;
@@ -237,41 +236,23 @@ public class SyncRun implements CurrentRun {
         try {
             Set<String> listed = tally.listedInstances();
             if (listed != null) {
-                destinations.lackingUnserved(listed).forEach((d, n) -> tally.destinationProblem("destination " + d + " lacks " + n
-                        + " instance(s) that the other destinations have and App Store Connect no longer serves (older than its "
-                        + config.sync().retentionDays() + "-day retention, of a deleted request, or of a ONE_TIME_SNAPSHOT this sync"
-                        + " did not walk); fill it from one of them: java -Dasc.sync.mode=seed -Dasc.seed.from=<a folder in this layout,"
-                        + " e.g. the local folder> -Dasc.seed.to=" + d + " -jar target/quarkus-app/quarkus-run.jar"));
+                destinations.lackingUnserved(listed).forEach((d, n) -> tally.destinationProblem(SummaryLines.unserved(d, n, config.sync().retentionDays())));
             }
             String quota = quotaLeft.syncFinished();
             if (quota != null) {
                 tally.destinationProblem(quota);
             }
-            Map<String, Long> calls = new LinkedHashMap<>();
-            apiStats.callsByEndpoint().forEach((endpoint, n) -> {
-                long delta = n - callsAtStart.getOrDefault(endpoint, 0L);
-                if (delta > 0) {
-                    calls.put(endpoint, delta);
-                }
-            });
-            long[] n = tally.counts();
-            Summary s = new Summary(started, Duration.between(started, Instant.now()), n[0], n[1], n[2], n[3], n[4], n[5], tally.problems(),
-                    tally.warnings(), calls, apiStats.remaining(), apiStats.limit(), tally.lacking(), n[6]);
+            Map<String, Long> calls = SummaryLines.callsSince(callsAtStart, apiStats.callsByEndpoint());
+            RunCounts n = tally.counts();
+            Summary s = new Summary(started, Duration.between(started, Instant.now()), n.newSegments(), n.skipped(), n.failed(), n.completed(),
+                    n.alreadyComplete(), n.bytes(), tally.problems(), tally.warnings(), calls, apiStats.remaining(), apiStats.limit(),
+                    tally.lacking(), n.copied());
             last = s;
             boolean saved = save(s);
             metrics.syncFinished(s.duration(), s.complete());
             destinationHealth.syncFinished();
             walkedApps.stream().filter(a -> !tally.appFailed(a)).forEach(metrics::appSynced);
-            LOG.infof("Sync %s %.1f s: %d new segment(s) (%s), %d copied to destinations that lacked them, %d skipped (already"
-                    + " everywhere), %d failed; %d instance(s) completed, %d already complete; %d API call(s) %s; rate limit remaining %s of %s",
-                    stopping ? "stopped (the application was asked to stop) after" : "finished in", s.duration().toMillis() / 1000.0, s.newSegments(), SyncProgress.human(s.bytes()), s.copiedSegments(), s.skippedSegments(),
-                    s.failedSegments(),
-                    s.instancesCompleted(), s.instancesAlreadyComplete(), calls.values().stream().mapToLong(Long::longValue).sum(), calls,
-                    s.rateLimitRemaining() == null ? "?" : s.rateLimitRemaining(), s.rateLimit() == null ? "?" : s.rateLimit());
-            s.lacking().forEach((destination, l) -> LOG.warnf("Not delivered: destination %s lacks %d segment(s) and %d manifest(s) after this"
-                    + " sync%s; they go there on the next sync (from the staged copies)", destination, l.segments(), l.manifests(),
-                    l.lastError() == null ? "" : " (its last error: " + l.lastError() + ")"));
-            s.problems().forEach(p -> LOG.warnf("Not delivered: %s", p));
+            SummaryLines.log(s, calls, stopping);
             if (config.sync().mode() == SyncConfig.Mode.ONE_SHOT && stopping) {
                 // the signal decides the exit code (130 for SIGINT, 143 for SIGTERM)
                 LOG.info("One-shot sync stopped by a signal: what it did not reach is left for the next run");

@@ -9,12 +9,9 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -36,8 +33,7 @@ public class SegmentDownloader {
     });
 
     private final Path staging;
-    private final List<String> allowedHosts;
-    private final String simulatorStorage;
+    private final AllowedHosts allowed;
     private final Duration connectTimeout;
     private final Duration readTimeout;
 
@@ -46,8 +42,7 @@ public class SegmentDownloader {
      */
     public SegmentDownloader(Path staging, List<String> allowedHosts, String simulatorStorage, Duration connectTimeout, Duration readTimeout) {
         this.staging = staging;
-        this.allowedHosts = allowedHosts.stream().map(h -> h.trim().toLowerCase(Locale.ROOT)).filter(h -> !h.isEmpty()).toList();
-        this.simulatorStorage = simulatorStorage;
+        this.allowed = new AllowedHosts(allowedHosts, simulatorStorage);
         this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
     }
@@ -101,7 +96,7 @@ public class SegmentDownloader {
             if (status != 200) {
                 throw new SegmentDownloadException("Segment " + segmentId + ": " + where + " answered " + status, false);
             }
-            Pass pass = new Pass(sizeInBytes);
+            SegmentPass pass = new SegmentPass(sizeInBytes, staging);
             SegmentCheck.Content content;
             try (SegmentCheck check = SegmentCheck.start(checks)) {
                 try (InputStream in = connection.getInputStream(); OutputStream out = local(() -> Files.newOutputStream(partial))) {
@@ -159,7 +154,7 @@ public class SegmentDownloader {
         Path target = staged(segmentId);
         Path partial = staging.resolve("." + segmentId + ".part");
         try {
-            Pass pass = new Pass(sizeInBytes);
+            SegmentPass pass = new SegmentPass(sizeInBytes, staging);
             SegmentCheck.Content content;
             try (SegmentCheck check = SegmentCheck.start(checks)) {
                 try (InputStream in = Files.newInputStream(source); OutputStream out = local(() -> Files.newOutputStream(partial))) {
@@ -203,7 +198,7 @@ public class SegmentDownloader {
         }
     }
 
-    private static final String STATE_DIR = "asc.state.dir";
+    static final String STATE_DIR = "asc.state.dir";
 
     /** An I/O step on this host's disk: its failure is the disk's, not the network's (no retry, one sentence). */
     private interface Local<T> {
@@ -218,65 +213,8 @@ public class SegmentDownloader {
         }
     }
 
-    /**
-     * One pass over a segment's bytes, as a download and a copy make it: into the temporary file, through the MD5 digest
-     * and the content check, chunk by chunk (nothing beyond the check's chunks in memory). It stops as soon as more than
-     * the expected size came; {@link #bytes} then exceeds it, and is what came so far when the source breaks.
-     */
-    private final class Pass {
-        private final long expected;
-        private final MessageDigest digest;
-        long bytes;
-
-        Pass(long expected) throws NoSuchAlgorithmException {
-            this.expected = expected;
-            this.digest = MessageDigest.getInstance("MD5");
-        }
-
-        void run(InputStream in, OutputStream out, SegmentCheck check) throws IOException {
-            boolean more = true;
-            while (more && bytes <= expected) {
-                byte[] chunk = check.buffer();
-                int n = in.readNBytes(chunk, 0, chunk.length);
-                more = n == chunk.length;
-                digest.update(chunk, 0, n);
-                write(out, chunk, n);
-                bytes += n;
-                if (bytes <= expected) {
-                    check.submit(chunk, n);
-                }
-            }
-        }
-
-        String md5() {
-            return HexFormat.of().formatHex(digest.digest());
-        }
-    }
-
-    private void write(OutputStream out, byte[] chunk, int n) {
-        local(() -> {
-            out.write(chunk, 0, n);
-            return null;
-        });
-    }
-
+    /** Refuses a URL that is not https or whose host is not allowed ({@link AllowedHosts}). */
     void checkAllowed(URI uri) {
-        String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
-        if (simulatorStorage != null) {
-            URI sim = URI.create(simulatorStorage);
-            if (host.equalsIgnoreCase(sim.getHost()) && uri.getPort() == sim.getPort() && "http".equalsIgnoreCase(uri.getScheme())) {
-                return;
-            }
-        }
-        if (!"https".equalsIgnoreCase(uri.getScheme())) {
-            throw new SegmentDownloadException.ForbiddenHost("A segment URL for " + host + " is not https; it is not fetched");
-        }
-        for (String pattern : allowedHosts) {
-            if (pattern.startsWith("*.") ? host.endsWith(pattern.substring(1)) : host.equals(pattern)) {
-                return;
-            }
-        }
-        throw new SegmentDownloadException.ForbiddenHost("A segment URL points at " + host
-                + ", which is not in asc.sync.download.allowed-hosts " + allowedHosts + "; it is not fetched");
+        allowed.check(uri);
     }
 }

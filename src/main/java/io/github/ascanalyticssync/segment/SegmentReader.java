@@ -4,9 +4,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,23 +16,18 @@ import java.util.List;
  * first line is the header; its delimiter is a tab when it has one, else a comma. A UTF-8 BOM and CRLF line ends are
  * tolerated, empty lines skipped. A field that starts with a double quote runs to its closing quote and may contain
  * the delimiter ({@code ""} is a quote); a line whose quotes do not close is split at every delimiter. A row is one
- * line. Streaming over a byte buffer that holds at least the current line: memory does not grow with the segment,
- * and scanning makes no String per row (see {@link #compare} and {@link #bytes}).
+ * line. Streaming over a byte buffer that holds at least the current line ({@link LineBuffer}): memory does not grow
+ * with the segment, and scanning makes no String per row (see {@link #compare} and {@link #bytes}).
  */
 public final class SegmentReader implements Closeable {
-
-    private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     /** Longest line accepted: a longer one is not segment text (and would hold memory). */
     static final int MAX_LINE = 8 << 20;
 
-    private final InputStream in;
+    private final LineBuffer in;
     private final List<String> columns;
-    private byte[] buf = new byte[256 * 1024];
-    private int pos;
-    private int limit;
-    private boolean eof;
-    private long lines;
+    /** The buffer of the current line, {@code [lineStart, lineEnd)}. */
+    private byte[] buf;
     private int lineStart;
     private int lineEnd;
     private int[] starts = new int[32];
@@ -47,7 +39,8 @@ public final class SegmentReader implements Closeable {
 
     /** Reads {@code text}, the segment's decompressed bytes. */
     public SegmentReader(InputStream text) throws IOException {
-        this.in = text;
+        this.in = new LineBuffer(text);
+        this.buf = in.buf();
         if (!nextLine()) {
             columns = List.of();
             return;
@@ -164,76 +157,18 @@ public final class SegmentReader implements Closeable {
         in.close();
     }
 
-    /** Finds the next line in the buffer, reading more as needed; {@code [lineStart, lineEnd)} without CR and LF. */
+    /** Moves to the next line, nothing of it split yet; false at the end. */
     private boolean nextLine() throws IOException {
-        int scan = pos;
-        while (true) {
-            int i = newline(buf, scan, limit);
-            if (i < limit) {
-                line(pos, i);
-                pos = i + 1;
-                return true;
-            }
-            if (eof) {
-                if (pos == limit) {
-                    return false;
-                }
-                line(pos, limit);
-                pos = limit;
-                return true;
-            }
-            scan = limit - pos;
-            fill();
+        if (!in.next()) {
+            return false;
         }
-    }
-
-    /**
-     * The index of the first LF in {@code b[from, to)}, or {@code to}: eight bytes at a time (a word whose XOR with
-     * eight LFs has a zero byte holds one; the lowest flagged byte is the first zero), the last few one by one.
-     */
-    private static int newline(byte[] b, int from, int to) {
-        int i = from;
-        for (; i + 8 <= to; i += 8) {
-            long x = (long) WORDS.get(b, i) ^ 0x0A0A0A0A0A0A0A0AL;
-            long zero = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
-            if (zero != 0) {
-                return i + (Long.numberOfTrailingZeros(zero) >>> 3);
-            }
-        }
-        while (i < to && b[i] != '\n') {
-            i++;
-        }
-        return i;
-    }
-
-    private void line(int start, int end) {
-        lines++;
-        lineStart = start;
-        lineEnd = end > start && buf[end - 1] == '\r' ? end - 1 : end;
+        buf = in.buf();
+        lineStart = in.start();
+        lineEnd = in.end();
         fields = 0;
         cursor = lineStart;
         split = false;
-    }
-
-    /** Moves the unread bytes to the front (growing the buffer for a long line) and reads more. */
-    private void fill() throws IOException {
-        if (pos > 0) {
-            System.arraycopy(buf, pos, buf, 0, limit - pos);
-            limit -= pos;
-            pos = 0;
-        }
-        if (limit == buf.length) {
-            if (buf.length >= MAX_LINE) {
-                throw new IOException("has a line longer than " + (MAX_LINE >> 20) + " MiB (line " + (lines + 1) + "), which is not segment text");
-            }
-            buf = Arrays.copyOf(buf, Math.min(MAX_LINE, buf.length * 2));
-        }
-        int n = in.read(buf, limit, buf.length - limit);
-        if (n < 0) {
-            eof = true;
-        } else {
-            limit += n;
-        }
+        return true;
     }
 
     /**

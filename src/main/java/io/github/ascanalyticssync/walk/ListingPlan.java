@@ -1,11 +1,9 @@
 package io.github.ascanalyticssync.walk;
 
-import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -16,8 +14,8 @@ import java.util.TreeSet;
 
 /**
  * When a report's instances are worth listing (the rule, without state or I/O). Apple creates an instance on its
- * processing date: DAILY every day, WEEKLY on Fridays, MONTHLY on the 5th, at some hour of that day (sometimes a day
- * late, sometimes never). A report is listed when
+ * processing date ({@link ReportCalendar}): DAILY every day, WEEKLY on Fridays, MONTHLY on the 5th, at some hour of
+ * that day (sometimes a day late, sometimes never). A report is listed when
  * <ul>
  * <li>it was never listed, or something it listed is not yet everywhere ({@code pending});</li>
  * <li>the instance of today's or yesterday's processing date of a selected granularity was not seen yet, and
@@ -94,7 +92,7 @@ public record ListingPlan(Instant listedAt, List<Integer> hours, boolean pending
         for (String g : granularities) {
             TreeSet<LocalDate> dates = seen.getOrDefault(g, new TreeSet<>());
             for (LocalDate d = today.minusDays(1); !d.isAfter(today); d = d.plusDays(1)) {
-                if (scheduled(g, d) && !dates.contains(d)) {
+                if (ReportCalendar.scheduled(g, d) && !dates.contains(d)) {
                     current = current == null || d.isBefore(current) ? d : current;
                 }
             }
@@ -109,7 +107,7 @@ public record ListingPlan(Instant listedAt, List<Integer> hours, boolean pending
             TreeSet<LocalDate> dates = seen.getOrDefault(g, new TreeSet<>());
             for (LocalDate d = today.minusDays(lookbackDays); d.isBefore(today.minusDays(1)); d = d.plusDays(1)) {
                 // before the first date seen, the request was not there yet
-                if (scheduled(g, d) && !dates.contains(d) && !dates.isEmpty() && d.isAfter(dates.first())) {
+                if (ReportCalendar.scheduled(g, d) && !dates.contains(d) && !dates.isEmpty() && d.isAfter(dates.first())) {
                     return true;
                 }
             }
@@ -220,64 +218,14 @@ public record ListingPlan(Instant listedAt, List<Integer> hours, boolean pending
         return new ListingPlan(null, List.of(), false, Map.of());
     }
 
-    /** Whether Apple creates an instance of the granularity on that processing date. */
-    static boolean scheduled(String granularity, LocalDate d) {
-        return switch (granularity) {
-            case "WEEKLY" -> d.getDayOfWeek() == DayOfWeek.FRIDAY;
-            case "MONTHLY" -> d.getDayOfMonth() == 5;
-            default -> true;
-        };
-    }
-
-    /** The latest processing date of the granularity on or before the day. */
-    static LocalDate latestScheduled(String granularity, LocalDate day) {
-        return switch (granularity) {
-            case "WEEKLY" -> day.with(TemporalAdjusters.previousOrSame(DayOfWeek.FRIDAY));
-            case "MONTHLY" -> day.getDayOfMonth() >= 5 ? day.withDayOfMonth(5) : day.minusMonths(1).withDayOfMonth(5);
-            default -> day;
-        };
-    }
-
-    /** The state as kept in the state store: {@code listedAt|hours|pending|DAILY=2026-03-06,2026-03-07;WEEKLY=...}. */
+    /** The plan as kept in the state store ({@link ListingPlanText}). */
     String format() {
-        String h = hours.isEmpty() ? "-" : String.join(",", hours.stream().map(String::valueOf).toList());
-        StringBuilder s = new StringBuilder().append(listedAt).append('|').append(h).append('|').append(pending).append('|');
-        String sep = "";
-        for (var e : seen.entrySet()) {
-            s.append(sep).append(e.getKey()).append('=').append(String.join(",", e.getValue().stream().map(LocalDate::toString).toList()));
-            sep = ";";
-        }
-        return s.toString();
+        return ListingPlanText.format(this);
     }
 
-    /** The kept state; anything unreadable counts as never listed (a full listing follows, nothing is missed). */
+    /** The kept plan; anything unreadable counts as never listed (a full listing follows, nothing is missed). */
     static ListingPlan parse(String text) {
-        try {
-            String[] parts = text.split("\\|", -1);
-            Map<String, TreeSet<LocalDate>> seen = new TreeMap<>();
-            for (String g : parts[3].split(";")) {
-                if (g.isEmpty()) {
-                    continue;
-                }
-                String[] kv = g.split("=", 2);
-                TreeSet<LocalDate> dates = new TreeSet<>();
-                for (String d : kv[1].split(",")) {
-                    if (!d.isEmpty()) {
-                        dates.add(LocalDate.parse(d));
-                    }
-                }
-                seen.put(kv[0], dates);
-            }
-            List<Integer> hours = new ArrayList<>();
-            if (!"-".equals(parts[1])) {
-                for (String h : parts[1].split(",")) {
-                    hours.add(Integer.valueOf(h));
-                }
-            }
-            return new ListingPlan(Instant.parse(parts[0]), List.copyOf(hours), Boolean.parseBoolean(parts[2]), seen);
-        } catch (RuntimeException e) {
-            return never();
-        }
+        return ListingPlanText.parse(text);
     }
 
     public static LocalDate day(Instant i) {
