@@ -2,7 +2,6 @@ package io.github.ascanalyticssync.walk;
 
 import java.time.DayOfWeek;
 import java.time.LocalDate;
-import java.time.temporal.TemporalAdjusters;
 
 /** The processing dates on which Apple creates a report's instances: DAILY every day, WEEKLY on Fridays, MONTHLY on the 5th. */
 final class ReportCalendar {
@@ -16,15 +15,6 @@ final class ReportCalendar {
             case "WEEKLY" -> d.getDayOfWeek() == DayOfWeek.FRIDAY;
             case "MONTHLY" -> d.getDayOfMonth() == 5;
             default -> true;
-        };
-    }
-
-    /** The latest processing date of the granularity on or before the day. */
-    static LocalDate latestScheduled(String granularity, LocalDate day) {
-        return switch (granularity) {
-            case "WEEKLY" -> day.with(TemporalAdjusters.previousOrSame(DayOfWeek.FRIDAY));
-            case "MONTHLY" -> day.getDayOfMonth() >= 5 ? day.withDayOfMonth(5) : day.minusMonths(1).withDayOfMonth(5);
-            default -> day;
         };
     }
 }
