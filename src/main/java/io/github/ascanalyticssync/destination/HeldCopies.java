@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,7 +13,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import org.apache.camel.Exchange;
-import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -46,6 +47,10 @@ public class HeldCopies {
 
     @Inject
     SyncConfig config;
+
+    /** The local folder's prefix, if its route sets one (read once, not per file). */
+    @ConfigProperty(name = "asc.destinations." + SOURCE + ".prefix")
+    Optional<String> prefix;
 
     @Inject
     ObjectMapper json;
@@ -112,8 +117,7 @@ public class HeldCopies {
 
     /** A file of the local folder, by its path in the layout (after the destination's prefix, when it has one). */
     Path file(String relative) {
-        String prefix = ConfigProvider.getConfig().getOptionalValue("asc.destinations." + SOURCE + ".prefix", String.class).orElse("");
-        return config.destinations().local().path().resolve(prefix + relative);
+        return config.destinations().local().path().resolve(prefix.orElse("") + relative);
     }
 
     private static boolean hasSize(Path file, long size) {
